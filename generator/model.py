@@ -141,13 +141,15 @@ class Allocation:
     cells: dict[str, Cell]
     advance: Decimal | None = None
     advance_loc: Loc | None = None
+    expect_due: Decimal | None = None
+    expect_loc: Loc | None = None
 
 
 @dataclass
 class Expected:
     """A figure copied from elsewhere, checked against the derived one."""
 
-    target: str  # unit id, group id, or "total"
+    of: str  # unit id, group id, or "total"
     measure: str  # due / advance / this / perf / a part key
     value: Decimal
     loc: Loc
@@ -327,3 +329,33 @@ class Batch:
     def project(self, pid: str) -> Project:
         """The project with this id."""
         return next(p for p in self.projects if p.id == pid)
+
+
+@dataclass
+class HeaderCell:
+    """One cell of a target layout's header block: literal text, a spec field, or a derived value."""
+
+    span: int = 1
+    rowspan: int = 1
+    text: str | None = None  # Jinja text ({{ amount }} allowed)
+    field: str | None = None  # a header field filled by the spec
+    value: str | None = None  # amount | goal
+    align: str = "center"
+
+
+@dataclass
+class Layout:
+    """A variant of 绩效目标表: header block and indicator columns, loaded from templates/layouts."""
+
+    name: str
+    title: str
+    grid: list[str]
+    widths: list[float]
+    fields: dict[str, str]
+    header: list[list[HeaderCell]]
+    indicator_header: list[str]
+    indicator_fields: list[str]
+    loc: Loc
+    subtitle: str | None = None
+    numbering: str = "none"  # none | per_l2 | per_table
+    weight_total: Decimal | None = None

@@ -1,0 +1,172 @@
+"""Bulk builds: find batch specs under folders, build them in parallel, one line per batch."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .writer import batch_folder_name, read_manifest
+
+SHARED_KINDS = ("profile", "registry", "target_layout")
+VERSION = "1"
+
+
+def spec_kind(path: Path) -> str:
+    """The `kind:` of a YAML file without building it (batch when absent or unreadable)."""
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("kind:"):
+                    return line.split(":", 1)[1].split("#")[0].strip() or "batch"
+    except (OSError, UnicodeDecodeError):
+        pass
+    return "batch"
+
+
+def find_specs(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """Batch specs among the paths (folders searched recursively; profiles and registries skipped)."""
+    found, missing = [], []
+    for path in paths:
+        if path.is_dir():
+            for candidate in sorted([*path.rglob("*.yaml"), *path.rglob("*.yml")]):
+                if spec_kind(candidate) not in SHARED_KINDS:
+                    found.append(candidate)
+        elif path.is_file():
+            found.append(path)
+        else:
+            missing.append(path)
+    return found, missing
+
+
+def input_hash(spec: Path) -> str:
+    """Hash of everything a build depends on: the spec, its profile and registry, the generator version."""
+    digest = hashlib.sha256(VERSION.encode())
+    digest.update(spec.read_bytes())
+    try:
+        top = yaml.safe_load(spec.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        top = {}
+    for key in ("profile", "registry"):
+        ref = top.get(key) if isinstance(top, dict) else None
+        if isinstance(ref, str) and (spec.parent / ref).is_file():
+            digest.update((spec.parent / ref).read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass
+class Outcome:
+    """What happened to one batch."""
+
+    spec: Path
+    status: str  # ok | failed | skipped
+    message: str
+    seconds: float = 0.0
+
+
+def build_one(spec: Path, out: Path, pdf: bool, force: bool) -> Outcome:
+    """Build one batch; every failure becomes an Outcome (never an exception across processes)."""
+    from .errors import GeneratorError
+    from .pipeline import render_spec
+    from .writer import write_batch
+
+    start = time.perf_counter()
+    target = out / batch_folder_name(spec)
+    digest = input_hash(spec)
+    previous = read_manifest(target)
+    if not force and previous and previous.get("spec_sha256") == digest and previous.get("pdf", False) >= pdf:
+        return Outcome(spec, "skipped", "未改动，跳过")
+    try:
+        report, files = render_spec(spec)
+        if not report.ok:
+            first = "；".join(str(p) for p in report.errors[:3])
+            more = f"（共 {len(report.errors)} 个错误）" if len(report.errors) > 3 else ""
+            return Outcome(spec, "failed", first + more, time.perf_counter() - start)
+        if pdf:
+            files.update(convert_to_pdf(files))
+        write_batch(files, target, spec, digest)
+        warn = f"，{len(report.warnings)} 个警告" if report.warnings else ""
+        return Outcome(spec, "ok", f"{len(files)} 个文件{warn}", time.perf_counter() - start)
+    except GeneratorError as e:
+        return Outcome(spec, "failed", str(e).splitlines()[0], time.perf_counter() - start)
+    except Exception as e:  # a bug must not stop the other batches; report it for this one
+        return Outcome(spec, "failed", f"内部错误（请报告）：{type(e).__name__}: {e}", time.perf_counter() - start)
+
+
+def convert_to_pdf(files: dict[str, bytes]) -> dict[str, bytes]:
+    """PDF previews of the .docx documents through a warm LibreOffice."""
+    import tempfile
+
+    from .pdf import WarmConverter
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "src"
+        src.mkdir()
+        paths = []
+        for name, data in files.items():
+            if name.endswith(".docx"):
+                (src / name).write_bytes(data)
+                paths.append(src / name)
+        with WarmConverter() as conv:
+            pdfs = conv.convert(paths, Path(tmp) / "pdf")
+        return {f"pdf/{p.name}": p.read_bytes() for p in pdfs}
+
+
+def build_all(paths: list[Path], out: Path, jobs: int = 1, pdf: bool = False, force: bool = False,
+              stream=sys.stdout) -> int:
+    """Build every batch found under paths; print a line each and a summary; 1 if any failed."""
+    specs, missing = find_specs(paths)
+    outcomes = [Outcome(p, "failed", "找不到文件或文件夹") for p in missing]
+    for o in outcomes:
+        print(f"✗ {o.spec}: {o.message}", file=stream)
+    progress = Progress(len(specs))
+    if jobs <= 1 or len(specs) <= 1:
+        for spec in specs:
+            outcomes.append(_report(build_one(spec, out, pdf, force), stream, progress))
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(build_one, spec, out, pdf, force) for spec in specs]
+            for future in as_completed(futures):
+                outcomes.append(_report(future.result(), stream, progress))
+    progress.done()
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("ok", "skipped", "failed")}
+    print(f"共 {len(outcomes)} 个批次：成功 {counts['ok']}，跳过 {counts['skipped']}，失败 {counts['failed']}。"
+          f"输出目录：{out}", file=stream)
+    return 1 if counts["failed"] else 0
+
+
+def _report(outcome: Outcome, stream, progress: Progress) -> Outcome:
+    mark = {"ok": "✓", "skipped": "–", "failed": "✗"}[outcome.status]
+    timing = f"（{outcome.seconds:.1f} 秒）" if outcome.seconds else ""
+    progress.clear()
+    print(f"{mark} {outcome.spec}: {outcome.message}{timing}", file=stream, flush=True)
+    progress.step()
+    return outcome
+
+
+class Progress:
+    """A one-line progress bar on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self, total: int):
+        self.total, self.count = total, 0
+        self.live = sys.stderr.isatty() and total > 1
+
+    def step(self) -> None:
+        self.count += 1
+        if self.live:
+            filled = int(30 * self.count / self.total)
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.count}/{self.total}")
+            sys.stderr.flush()
+
+    def clear(self) -> None:
+        if self.live:
+            sys.stderr.write("\r" + " " * 50 + "\r")
+
+    def done(self) -> None:
+        if self.live:
+            sys.stderr.write("\n")

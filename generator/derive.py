@@ -1,0 +1,47 @@
+"""Derive every figure of a batch once: sums, tables, target amounts, the notice. Pure: model in, views out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .derive_notice import NoticeView, build_notice, fund_name, notice_context
+from .derive_tables import TableView, build_table
+from .derive_targets import TargetView, build_target
+from .model import Batch
+from .sums import Numbered, Sums, derive_sums, number_attachments
+from .textfill import fill
+
+
+@dataclass
+class Derived:
+    """A batch's derived views: what renderers and the validator read."""
+
+    batch: Batch
+    sums: Sums
+    attachments: list[Numbered]
+    tables: dict[str, TableView]  # by attachment number
+    targets: list[TargetView]
+    notice: NoticeView
+
+    def targets_for(self, numbered: Numbered) -> list[TargetView]:
+        """The target tables that a target_tables attachment holds, in spec order."""
+        layouts = numbered.attachment.layouts
+        return [t for t in self.targets if t.table.layout in layouts]
+
+
+def derive_batch(batch: Batch) -> tuple[Derived, list]:
+    """All derived views of a batch, plus problems found while filling text slots."""
+    problems: list = []
+    sums = derive_sums(batch)
+    numbered = number_attachments(batch.attachments)
+    context = notice_context(batch, sums, numbered)
+    for item in numbered:
+        title = item.title
+        if item.attachment.kind == "filing_form" and not title:
+            title = f"{fund_name(batch.notice)}财会监督责任人报备表"
+        item.title = fill(title, context, item.attachment.loc, problems, "附件标题")
+    tables = {x.number: build_table(batch, sums, x.attachment, x.number, x.title)
+              for x in numbered if x.attachment.kind == "allocation_table"}
+    targets = [v for v in (build_target(batch, sums, t, problems) for t in batch.targets.tables) if v]
+    notice = build_notice(batch, sums, numbered, problems)
+    return Derived(batch, sums, numbered, tables, targets, notice), problems

@@ -1,0 +1,80 @@
+"""Target tables ready to render: amounts from the allocation, 一级 from 二级, 指标N numbering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .sums import Sums
+from .indicators import level1_of
+from .model import Batch, Indicator, Layout, TargetTable, Unit
+from .money import ZERO, format_compact
+from .textfill import fill
+
+
+@dataclass
+class IndicatorRow:
+    """One printed indicator row."""
+
+    l1: str
+    l2: str
+    name: str  # with its 指标N： prefix where the layout numbers them
+    value: str
+    extra: dict[str, str]
+    source: Indicator
+
+
+@dataclass
+class TargetView:
+    """One target table: header values, amount, and indicator rows grouped for vertical merges."""
+
+    table: TargetTable
+    layout: Layout
+    unit: Unit
+    amount: Decimal
+    fields: dict[str, str]
+    goal: str
+    title: str
+    subtitle: str | None
+    rows: list[IndicatorRow]
+
+    @property
+    def weight_sum(self) -> Decimal:
+        """Σ 指标分值权重 over the rows that carry a weight."""
+        return sum((r.source.weight for r in self.rows if r.source.weight is not None), ZERO)
+
+
+def target_amount(batch: Batch, sums: Sums, table: TargetTable) -> Decimal:
+    """年度金额: the unit's 应补助 (or the batch's, with covers: batch), limited to the table's projects."""
+    projects = table.projects or [p.id for p in batch.projects]
+    fig = sums.total if table.covers == "batch" else sums.unit.get(table.unit)
+    return fig.get("due", projects) if fig else ZERO
+
+
+def build_target(batch: Batch, sums: Sums, table: TargetTable, problems: list) -> TargetView | None:
+    """Render header fields and goal, derive 一级 and numbering for one table."""
+    layout = batch.layouts.get(table.layout)
+    unit = batch.registry.by_id.get(table.unit)
+    if layout is None or unit is None:
+        return None
+    amount = target_amount(batch, sums, table)
+    context = {"unit": unit, "amount": format_compact(amount, False), "year": batch.notice.year,
+               "program": batch.notice.program, "issuer": batch.notice.issuer}
+    fields = {k: fill(v, context, table.loc, problems, f"表头字段 {k}") for k, v in table.fields.items()}
+    goal = fill(table.goal, context, table.loc, problems, "年度总体目标")
+    subtitle = fill(layout.subtitle, context, layout.loc, problems, "副标题") if layout.subtitle else None
+    return TargetView(table, layout, unit, amount, fields, goal, layout.title, subtitle,
+                      number_indicators(table.indicators, layout.numbering))
+
+
+def number_indicators(indicators: list[Indicator], numbering: str) -> list[IndicatorRow]:
+    """一级 from the canonical tree; 指标N： restarting per 二级 (per_l2) or running (per_table)."""
+    rows, counter, last_l2 = [], 0, None
+    for ind in indicators:
+        if numbering == "per_l2" and ind.l2 != last_l2:
+            counter = 0
+        counter += 1
+        last_l2 = ind.l2
+        name = f"指标{counter}：{ind.name}" if numbering != "none" else ind.name
+        rows.append(IndicatorRow(level1_of(ind.l2) or "", ind.l2, name, ind.value, ind.extra, ind))
+    return rows

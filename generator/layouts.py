@@ -1,0 +1,84 @@
+"""Target-table layouts (表样): data files under templates/layouts, or a path the spec gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .model import HeaderCell, Layout, Loc
+from .reader import Obj, Reader
+from .yamlsrc import load_yaml
+
+LAYOUT_DIR = Path(__file__).resolve().parent.parent / "templates" / "layouts"
+LAYOUT_KEYS = ["kind", "title", "subtitle", "grid", "widths", "fields", "header", "indicator_header",
+               "indicator_fields", "numbering", "weight_total"]
+GRID_ROLES = ["label", "l1", "l2", "name", "value", "basis", "prev", "weight", "rule", "evidence"]
+INDICATOR_FIELDS = ["l2", "name", "value", "basis", "prev", "weight", "rule", "evidence"]
+
+
+def builtin_names() -> list[str]:
+    """The layouts shipped with the project."""
+    return sorted(p.stem for p in LAYOUT_DIR.glob("*.yaml"))
+
+
+def load_referenced(rd: Reader, top: Obj, base: Path) -> dict[str, Layout]:
+    """Load every layout named by targets.tables[].layout and attachments[].layouts."""
+    names: dict[str, Loc] = {}
+    targets = top.raw("targets")
+    for item, loc in top.rd.items(targets.get("tables") if hasattr(targets, "get") else None, loc=top.loc("targets"),
+                                  what="tables"):
+        if hasattr(item, "get") and isinstance(item.get("layout"), str):
+            names.setdefault(item["layout"], loc)
+    out = {}
+    for name, loc in names.items():
+        layout = load_layout(rd, name, base, loc)
+        if layout is not None:
+            out[name] = layout
+    return out
+
+
+def load_layout(rd: Reader, name: str, base: Path, loc: Loc) -> Layout | None:
+    """One layout by built-in name or by path relative to the spec."""
+    path = (base / name) if name.endswith((".yaml", ".yml")) else LAYOUT_DIR / f"{name}.yaml"
+    if not path.exists():
+        rd.error(loc, f"找不到表样「{name}」（内置表样：{'、'.join(builtin_names())}；或写 .yaml 文件路径）")
+        return None
+    data, problems = load_yaml(path)
+    rd.problems.extend(problems)
+    obj = rd.obj(data, Loc(str(path), 1, 1, ""), LAYOUT_KEYS, "表样") if data is not None else None
+    if obj is None:
+        return None
+    grid = obj.texts("grid")
+    for role in grid:
+        if role not in GRID_ROLES:
+            rd.error(obj.loc("grid"), f"表样列「{role}」无效（可选：{'、'.join(GRID_ROLES)}）")
+    fields = {k: v for k, (v, _) in obj.text_map("fields").items()}
+    header = [_read_header_row(rd, row, rloc, fields, len(grid)) for row, rloc in obj.items("header")]
+    ind_fields = obj.texts("indicator_fields") or ["l2", "name", "value"]
+    for f in ind_fields:
+        if f not in INDICATOR_FIELDS:
+            rd.error(obj.loc("indicator_fields"), f"指标字段「{f}」无效（可选：{'、'.join(INDICATOR_FIELDS)}）")
+    widths = [float(w) for w in obj.texts("widths")] or [1.0] * len(grid)
+    if len(widths) != len(grid):
+        rd.error(obj.loc("widths"), f"widths 有 {len(widths)} 项，grid 有 {len(grid)} 列")
+        widths = [1.0] * len(grid)
+    ind_header = obj.texts("indicator_header")
+    if len(ind_header) != len(grid):
+        rd.error(obj.loc("indicator_header"), f"indicator_header 有 {len(ind_header)} 项，grid 有 {len(grid)} 列")
+    return Layout(name, obj.text("title", required=True) or "", grid, widths, fields, header, ind_header,
+                  ind_fields, obj.loc(), obj.text("subtitle"),
+                  obj.choice("numbering", ["none", "per_l2", "per_table"], "none"), obj.decimal("weight_total"))
+
+
+def _read_header_row(rd: Reader, row, loc: Loc, fields: dict, width: int) -> list[HeaderCell]:
+    cells = []
+    for item, cloc in rd.items(row, loc, "表头行"):
+        cobj = rd.obj(item, cloc, ["text", "field", "value", "span", "rowspan", "align"], "表头单元格")
+        if cobj is None:
+            continue
+        cell = HeaderCell(cobj.integer("span", default=1), cobj.integer("rowspan", default=1), cobj.text("text"),
+                          cobj.text("field"), cobj.choice("value", ["amount", "goal"]),
+                          cobj.choice("align", ["center", "left"], "center"))
+        if cell.field and cell.field not in fields:
+            rd.error(cobj.loc("field"), f"表头字段「{cell.field}」未在 fields 中声明")
+        cells.append(cell)
+    return cells

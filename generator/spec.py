@@ -1,0 +1,344 @@
+"""Load a batch spec, its issuer profile and unit registry into the typed model.
+
+Structural problems (types, unknown keys, unknown references) are collected here;
+arithmetic and cross-table checks are in validate.py, which runs on the model.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import layouts
+from .model import (
+    MEASURES,
+    Allocation,
+    Batch,
+    Cell,
+    Expected,
+    Loc,
+    Notice,
+    Paragraph,
+    Part,
+    Project,
+    Registry,
+)
+from .reader import Obj, Reader, to_decimal
+from .registry import read_units
+from .spec_attachments import read_attachments
+from .spec_targets import read_targets
+from .yamlsrc import YMap, YNum, load_yaml
+
+BATCH_KEYS = ["kind", "profile", "registry", "units", "notice", "money", "projects", "allocations",
+              "expected", "attachments", "targets"]
+NOTICE_KEYS = ["issuer", "mark", "doc_number", "year", "fund_level", "program", "batch_label", "title",
+               "title_with_issuer", "title_lines", "addressees", "body", "slots", "amount_measure",
+               "disclosure", "disclosure_position", "cc", "cc_end", "printer", "print_date", "copies",
+               "signature", "sign_date", "attachments_inline"]
+PROFILE_KEYS = ["kind", "name", *NOTICE_KEYS]
+DISCLOSURES = ["主动公开", "依申请公开", "不予公开"]
+
+
+def display_path(path: Path) -> str:
+    """A path as the user typed it relative to the working directory, when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def root_loc(file: str, path: str = "") -> Loc:
+    """The start of a file."""
+    return Loc(file, 1, 1, path)
+
+
+def load_batch(path: Path) -> tuple[Batch | None, list]:
+    """Read a batch spec and what it references; return the model (None if unusable) and all problems."""
+    rd = Reader()
+    file = display_path(path)
+    data, problems = load_yaml(path, file)
+    rd.problems.extend(problems)
+    if data is None:
+        return None, rd.problems
+    top = rd.obj(data, root_loc(file), BATCH_KEYS, "批次描述文件")
+    if top is None:
+        return None, rd.problems
+    if top.choice("kind", ["batch", "profile", "registry", "target_layout"], "batch") != "batch":
+        rd.error(top.loc("kind"), "这不是批次描述文件（kind 应为 batch）")
+        return None, rd.problems
+    base = path.parent
+    registry = _read_registry(rd, top, base)
+    profile = _read_profile(rd, top, base)
+    notice = _read_notice(rd, top, profile)
+    money = top.mapping("money", ["decimals", "unit"], "金额设置")
+    decimals = money.integer("decimals", default=2) if money else 2
+    projects = _read_projects(rd, top)
+    allocations = _read_allocations(rd, top, projects, registry)
+    attachments = read_attachments(rd, top, projects)
+    layout_map = layouts.load_referenced(rd, top, base)
+    targets = read_targets(rd, top, registry, layout_map, projects)
+    expected = _read_expected(rd, top, projects)
+    if notice is None or registry is None:
+        return None, rd.problems
+    batch = Batch(path, notice, registry, projects, allocations, attachments, targets, expected,
+                  decimals, layout_map)
+    return batch, rd.problems
+
+
+def _read_registry(rd: Reader, top: Obj, base: Path) -> Registry | None:
+    ref = top.text("registry")
+    registry = Registry("", [], [], {})
+    if ref:
+        target = (base / ref).resolve()
+        data, problems = load_yaml(target, display_path(target))
+        rd.problems.extend(problems)
+        if data is not None:
+            obj = rd.obj(data, root_loc(display_path(target)), ["kind", "name", "groups", "units"], "单位名录")
+            if obj is not None:
+                if obj.text("kind") != "registry":
+                    rd.error(obj.loc("kind"), "单位名录文件应写 kind: registry")
+                registry.name = obj.text("name", default="") or ""
+                registry.source = target
+                read_units(rd, obj, registry)
+        elif not problems:
+            rd.error(top.loc("registry"), f"找不到单位名录文件 {ref}")
+    if top.has("units"):
+        read_units(rd, top, registry)
+    if not registry.by_id:
+        rd.error(top.loc("registry"), "没有任何单位：请用 registry 引用单位名录，或在 units 中列出单位")
+    return registry
+
+
+def _read_profile(rd: Reader, top: Obj, base: Path) -> Obj | None:
+    ref = top.text("profile")
+    if not ref:
+        return None
+    target = (base / ref).resolve()
+    data, problems = load_yaml(target, display_path(target))
+    rd.problems.extend(problems)
+    if data is None:
+        if not problems:
+            rd.error(top.loc("profile"), f"找不到发文机关配置文件 {ref}")
+        return None
+    obj = rd.obj(data, root_loc(display_path(target)), PROFILE_KEYS, "发文机关配置")
+    if obj is not None and obj.text("kind") != "profile":
+        rd.error(obj.loc("kind"), "发文机关配置文件应写 kind: profile")
+    return obj
+
+
+def _merged(rd: Reader, top: Obj, profile: Obj | None) -> Obj | None:
+    """The notice mapping with the profile's keys underneath (batch wins; slots and doc_number merge)."""
+    batch = top.raw("notice")
+    if batch is None:
+        rd.error(top.loc(), "缺少必填项「notice」")
+        return None
+    if not isinstance(batch, YMap):
+        return rd.obj(batch, top.loc("notice"), NOTICE_KEYS, "通知（notice）")
+    merged = YMap()
+    merged.pos, merged.key_pos, merged.val_pos = batch.pos, {}, {}
+    layers = [profile.data] if profile else []
+    for layer in [*layers, batch]:
+        for key, value in layer.items():
+            if key in ("kind", "name") and layer is not batch:
+                continue
+            if key in ("slots", "doc_number") and isinstance(value, YMap) and isinstance(merged.get(key), YMap):
+                inner = YMap({**merged[key], **value})
+                inner.pos = value.pos
+                inner.key_pos = {**merged[key].key_pos, **value.key_pos}
+                inner.val_pos = {**merged[key].val_pos, **value.val_pos}
+                value = inner
+            merged[key] = value
+            merged.key_pos[key] = layer.key_pos[key]
+            merged.val_pos[key] = layer.val_pos[key]
+    return rd.obj(merged, top.loc("notice"), NOTICE_KEYS, "通知（notice）")
+
+
+def _read_notice(rd: Reader, top: Obj, profile: Obj | None) -> Notice | None:
+    obj = _merged(rd, top, profile)
+    if obj is None:
+        return None
+    doc = obj.mapping("doc_number", ["agency", "year", "seq"], "发文字号")
+    if doc is None:
+        rd.error(obj.loc(), "缺少必填项「doc_number」（发文字号：agency / year / seq）")
+    issuer = obj.text("issuer", required=True) or ""
+    notice = Notice(
+        issuer=issuer,
+        mark=obj.text("mark") or f"{issuer}文件",
+        doc_agency=(doc.text("agency", required=True) if doc else None) or "",
+        doc_year=(doc.integer("year", required=True) if doc else None) or 0,
+        doc_seq=(doc.integer("seq", required=True) if doc else None) or 0,
+        year=obj.integer("year", required=True) or 0,
+        fund_level=obj.text("fund_level", default="") or "",
+        program=obj.text("program", required=True) or "",
+        addressees=obj.text("addressees", required=True) or "",
+        body=_read_paragraphs(rd, obj, "body"),
+        printer=obj.text("printer", required=True) or "",
+        print_date=_date(rd, obj, "print_date", required=True) or "",
+        loc=obj.loc(),
+        batch_label=obj.text("batch_label"),
+        title=obj.text("title"),
+        title_with_issuer=obj.boolean("title_with_issuer"),
+        title_lines=obj.texts("title_lines"),
+        cc=obj.texts("cc"),
+        cc_end=obj.text("cc_end", default="。") if obj.has("cc_end") else "。",
+        disclosure=obj.choice("disclosure", DISCLOSURES),
+        disclosure_position=obj.choice("disclosure_position", ["before_cc", "after_date", "note"], "before_cc"),
+        copies=obj.integer("copies"),
+        signature=obj.text("signature"),
+        sign_date=_date(rd, obj, "sign_date"),
+        slots={k: v for k, (v, _) in obj.text_map("slots").items()},
+        attachments_inline=obj.boolean("attachments_inline", True),
+        amount_measure=obj.choice("amount_measure", ["this", "due"], "this"),
+        locs={k: obj.loc(k) for k in obj.data},
+    )
+    if notice.cc_end is None:
+        notice.cc_end = ""
+    if doc and notice.doc_year and notice.year and doc.integer("year") != notice.year:
+        rd.warn(doc.loc("year"), f"发文字号年份 {notice.doc_year} 与资金年度 {notice.year} 不同，请确认")
+    return notice
+
+
+def _read_paragraphs(rd: Reader, obj: Obj, key: str) -> list[Paragraph]:
+    out = []
+    for item, loc in obj.items(key):
+        if isinstance(item, str):
+            out.append(Paragraph(obj.check_text(item, loc), loc))
+            continue
+        para = rd.obj(item, loc, ["heading", "text"], "段落")
+        if para is not None:
+            out.append(Paragraph(para.text("text", default="") or "", loc, para.text("heading")))
+    return out
+
+
+def _date(rd: Reader, obj: Obj, key: str, required: bool = False) -> str | None:
+    """A date written 2023-06-29, printed 2023年6月29日 (GB/T 9704: no zero padding)."""
+    import datetime
+
+    value = obj.raw(key)
+    if value is None:
+        if required:
+            rd.error(obj.loc(), f"缺少必填项「{key}」（日期，如 2023-06-29）")
+        return None
+    try:
+        day = datetime.date.fromisoformat(str(value))
+    except ValueError:
+        rd.error(obj.loc(key), f"「{key}」应为日期，写作 2023-06-29，实际是「{value}」")
+        return None
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _read_projects(rd: Reader, top: Obj) -> list[Project]:
+    projects: list[Project] = []
+    for item, loc in top.items("projects"):
+        obj = rd.obj(item, loc, ["id", "name", "parts"], "项目")
+        if obj is None:
+            continue
+        pid, name = obj.text("id", required=True), obj.text("name", required=True)
+        if pid in MEASURES or pid in ("unit", "advance", "expect_due"):
+            rd.error(obj.loc("id"), f"项目标识「{pid}」与保留字冲突，请换一个")
+        if any(p.id == pid for p in projects):
+            rd.error(obj.loc("id"), f"项目标识「{pid}」重复")
+        parts = []
+        for pitem, ploc in obj.items("parts"):
+            pobj = rd.obj(pitem, ploc, ["key", "name", "perf"], "分项")
+            if pobj is not None:
+                key = pobj.text("key", required=True) or "?"
+                if key in MEASURES:
+                    rd.error(pobj.loc("key"), f"分项字母「{key}」与保留字冲突")
+                parts.append(Part(key, pobj.text("name", required=True) or "", pobj.boolean("perf"), ploc))
+        if sum(p.perf for p in parts) > 1:
+            rd.error(obj.loc("parts"), "最多只能有一个分项标为绩效（perf: true）")
+        if pid and name:
+            projects.append(Project(pid, name, loc, parts))
+    if not projects:
+        rd.error(top.loc("projects"), "至少需要一个项目（projects）")
+    return projects
+
+
+def _read_allocations(rd: Reader, top: Obj, projects: list[Project], registry: Registry | None):
+    by_id = {p.id: p for p in projects}
+    out: list[Allocation] = []
+    seen: dict[str, Loc] = {}
+    for item, loc in top.items("allocations"):
+        obj = rd.obj(item, loc, ["unit", "advance", "expect_due", *by_id], "分配数")
+        if obj is None:
+            continue
+        uid = obj.text("unit", required=True)
+        if uid is None:
+            continue
+        if registry and uid not in registry.by_id:
+            _unknown_unit(rd, obj.loc("unit"), uid, registry)
+        elif registry and registry.by_id[uid].children:
+            rd.error(obj.loc("unit"), f"「{uid}」有下级单位，金额只能填在末级单位上（上级数由下级汇总得出）")
+        if uid in seen:
+            first = seen[uid]
+            rd.error(obj.loc("unit"), f"单位「{uid}」的分配数重复（第一次在第 {first.line} 行）")
+        seen[uid] = obj.loc("unit")
+        cells = {}
+        for pid, project in by_id.items():
+            if obj.has(pid):
+                cell = _read_cell(rd, obj, project)
+                if cell is not None:
+                    cells[pid] = cell
+        alloc = Allocation(uid, loc, cells, obj.decimal("advance"), obj.loc("advance") if obj.has("advance") else None)
+        if obj.has("expect_due"):
+            alloc.expect_due, alloc.expect_loc = obj.decimal("expect_due"), obj.loc("expect_due")
+        out.append(alloc)
+    return out
+
+
+def _read_cell(rd: Reader, obj: Obj, project: Project) -> Cell | None:
+    value, loc = obj.raw(project.id), obj.loc(project.id)
+    if isinstance(value, YNum):
+        if project.parts:
+            rd.error(loc, f"项目「{project.name}」按分项（{'、'.join(p.key for p in project.parts)}）填写，不能直接写一个数")
+            return None
+        return Cell(project.id, loc, due=to_decimal(rd, value, loc, project.id), locs={"due": loc})
+    part_keys = [p.key for p in project.parts]
+    allowed = ["advance", "perf", *part_keys] if project.parts else ["due", "advance", "perf"]
+    cobj = rd.obj(value, loc, allowed, f"项目「{project.name}」的金额")
+    if cobj is None:
+        return None
+    cell = Cell(project.id, loc)
+    for key in cobj.data:
+        if key not in allowed:
+            continue
+        amount = cobj.decimal(key)
+        cell.locs[key] = cobj.loc(key)
+        if key in part_keys:
+            cell.parts[key] = amount
+        else:
+            setattr(cell, key, amount)
+    if project.parts and cell.perf is not None:
+        rd.error(cobj.loc("perf"), "有分项的项目，绩效数由标为 perf 的分项得出，不能另填 perf")
+    return cell
+
+
+def _unknown_unit(rd: Reader, loc: Loc, uid: str, registry: Registry) -> None:
+    import difflib
+
+    hint = difflib.get_close_matches(uid, list(registry.by_id), n=1, cutoff=0.5)
+    tip = f"，您是不是想写「{hint[0]}」？" if hint else ""
+    rd.error(loc, f"单位名录中没有「{uid}」{tip}")
+
+
+def _read_expected(rd: Reader, top: Obj, projects: list[Project]) -> list[Expected]:
+    out = []
+    part_keys = {p.key for pr in projects for p in pr.parts}
+    for item, loc in top.items("expected"):
+        obj = rd.obj(item, loc, ["of", "project", "measure", "value", "table"], "核对数")
+        if obj is None:
+            continue
+        measure = obj.choice("measure", [*MEASURES, *sorted(part_keys)], required=True)
+        value = obj.decimal("value", required=True)
+        project = obj.text("project")
+        if project and project not in {p.id for p in projects}:
+            rd.error(obj.loc("project"), f"没有标识为「{project}」的项目")
+        if measure and value is not None:
+            out.append(Expected(obj.text("of", required=True) or "total", measure, value, loc, project,
+                                obj.text("table")))
+    return out
+
+
+def unknown_unit(rd: Reader, loc: Loc, uid: str, registry: Registry) -> None:
+    """Report a reference to a unit the registry does not have, with a hint."""
+    _unknown_unit(rd, loc, uid, registry)

@@ -1,0 +1,131 @@
+"""Read `targets:`: indicator sets, defaults and the target tables, one per unit."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .model import Indicator, Layout, Loc, Project, Registry, Targets, TargetTable
+from .reader import Obj, Reader
+from .yamlsrc import YList, YMap
+
+TARGET_KEYS = ["required_for", "exempt", "defaults", "indicator_sets", "tables"]
+TABLE_KEYS = ["layout", "unit", "units", "covers", "projects", "uses", "fields", "goal", "indicators", "amount",
+              "weight_total"]
+
+
+def read_targets(rd: Reader, top: Obj, registry: Registry | None, layouts: dict[str, Layout],
+                 projects: list[Project]) -> Targets:
+    """Expand every `tables` entry into one TargetTable per unit."""
+    obj = top.mapping("targets", TARGET_KEYS, "绩效目标（targets）")
+    if obj is None:
+        return Targets([])
+    defaults = {k: v for k, (v, _) in obj.text_map("defaults").items()}
+    sets = _read_sets(rd, obj, layouts)
+    tables: list[TargetTable] = []
+    for item, loc in obj.items("tables"):
+        tables.extend(_read_table(rd, item, loc, defaults, sets, registry, layouts, projects))
+    exempt = obj.texts("exempt")
+    for uid, (_, loc) in zip(exempt, obj.items("exempt")):
+        if registry and uid not in registry.by_id:
+            rd.error(loc, f"单位名录中没有「{uid}」")
+    return Targets(tables, obj.text("required_for"), exempt, obj.loc())
+
+
+def _read_sets(rd: Reader, obj: Obj, layouts: dict[str, Layout]) -> dict[str, tuple[str, list, Loc]]:
+    raw = obj.raw("indicator_sets")
+    if raw is None:
+        return {}
+    if not isinstance(raw, YMap):
+        rd.error(obj.loc("indicator_sets"), "indicator_sets 应为「名称: {goal, indicators}」的映射")
+        return {}
+    sets_obj = Obj(rd, raw, obj.loc("indicator_sets"), list(raw))
+    out = {}
+    for name in raw:
+        sobj = sets_obj.mapping(name, ["goal", "indicators"], f"指标模板「{name}」")
+        if sobj is not None:
+            out[str(name)] = (_goal(sobj), sobj.items("indicators"), sobj.loc())
+    return out
+
+
+def _goal(obj: Obj) -> str:
+    goals = obj.texts("goal")
+    if len(goals) > 1:
+        return "\n".join(f"目标{i}：{g}" for i, g in enumerate(goals, 1))
+    return goals[0] if goals else ""
+
+
+def _read_table(rd, item, loc, defaults, sets, registry, layouts, projects) -> list[TargetTable]:
+    obj = rd.obj(item, loc, TABLE_KEYS, "绩效目标表")
+    if obj is None:
+        return []
+    layout_name = obj.text("layout", required=True) or ""
+    layout = layouts.get(layout_name)
+    units = obj.texts("units") if obj.has("units") else [obj.text("unit", required=True) or ""]
+    if obj.has("units") and obj.has("unit"):
+        rd.error(obj.loc("unit"), "unit 与 units 只能写一个")
+    for uid in units:
+        if registry and uid and uid not in registry.by_id:
+            from .spec import unknown_unit
+
+            unknown_unit(rd, obj.loc("units" if obj.has("units") else "unit"), uid, registry)
+    fields = dict(defaults)
+    fields.update({k: v for k, (v, _) in obj.text_map("fields").items()})
+    if layout:
+        for key, (_, floc) in obj.text_map("fields").items():
+            if key not in layout.fields:
+                rd.error(floc, f"表样「{layout_name}」没有表头字段「{key}」（可选：{'、'.join(layout.fields)}）")
+    goals, indicators = [], []
+    for name, uloc in zip(obj.texts("uses"), [l for _, l in obj.items("uses")]):
+        if name not in sets:
+            rd.error(uloc, f"没有名为「{name}」的指标模板（indicator_sets）")
+            continue
+        goal, rows, _ = sets[name]
+        goals.append(goal)
+        indicators.extend(_read_indicators(rd, rows, layout))
+    own_goal = _goal(obj)
+    goal = own_goal or "".join(goals)
+    indicators.extend(_read_indicators(rd, obj.items("indicators"), layout))
+    if not indicators and layout:
+        rd.error(obj.loc(), "绩效目标表没有任何指标（indicators 或 uses）")
+    pids = [p.id for p in projects]
+    table_projects = obj.texts("projects")
+    for pid in table_projects:
+        if pid not in pids:
+            rd.error(obj.loc("projects"), f"没有标识为「{pid}」的项目")
+    covers = obj.choice("covers", ["unit", "batch"], "unit")
+    weight_total = obj.decimal("weight_total")
+    out = []
+    for uid in units:
+        out.append(TargetTable(layout_name, uid, loc, dict(fields), goal, list(indicators), covers,
+                               table_projects, obj.decimal("amount"), obj.loc("amount") if obj.has("amount") else None,
+                               weight_total))
+    return out
+
+
+def _read_indicators(rd: Reader, rows, layout: Layout | None) -> list[Indicator]:
+    order = layout.indicator_fields if layout else ["l2", "name", "value"]
+    out = []
+    for row, loc in rows:
+        if isinstance(row, YList):
+            if len(row) != len(order):
+                rd.error(loc, f"指标行应有 {len(order)} 项（{'、'.join(order)}），实际 {len(row)} 项")
+                continue
+            values = dict(zip(order, row))
+        elif isinstance(row, YMap):
+            iobj = rd.obj(row, loc, order, "指标")
+            if iobj is None:
+                continue
+            values = dict(row)
+        else:
+            rd.error(loc, "指标应写成列表 [二级指标, 三级指标, 指标值, …] 或映射")
+            continue
+        texts = {k: "" if v is None else str(v) for k, v in values.items()}
+        weight = None
+        if "weight" in texts and texts["weight"] not in ("", "/"):
+            try:
+                weight = Decimal(texts["weight"])
+            except ArithmeticError:
+                rd.error(loc, f"指标分值权重「{texts['weight']}」不是数字")
+        out.append(Indicator(texts.get("l2", ""), texts.get("name", ""), texts.get("value", ""), loc,
+                             {k: v for k, v in texts.items() if k not in ("l2", "name", "value")}, weight))
+    return out
