@@ -1,0 +1,146 @@
+"""WordprocessingML fragments as strings: runs with East Asian fonts, paragraphs, table cells.
+
+Big tables are built as XML text (about 8× faster than python-docx's object API, see
+shared/domain anchors §8). Every text goes through `esc`, so spec text can never break the XML.
+"""
+
+from __future__ import annotations
+
+import re
+from xml.sax.saxutils import escape
+
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# GB/T 9704 sizes in half-points (w:sz): 2号 22pt, 3号 16pt, 4号 14pt, 小4 12pt, 5号 10.5pt, 小5 9pt
+SIZE = {"二号": 44, "三号": 32, "四号": 28, "小四": 24, "五号": 21, "小五": 18, "六号": 15}
+
+FANGSONG = "仿宋_GB2312"
+XIAOBIAOSONG = "方正小标宋简体"
+HEITI = "黑体"
+KAITI = "楷体_GB2312"
+SONGTI = "宋体"
+LATIN = "Times New Roman"
+
+# Twips: 1 mm = 56.6929 twips
+A4_W, A4_H = 11906, 16838
+MARGINS = {"top": 2098, "bottom": 1984, "left": 1588, "right": 1474}  # 37 / 35 / 28 / 26 mm
+TEXT_WIDTH = A4_W - MARGINS["left"] - MARGINS["right"]  # 8844 ≈ 156 mm
+TEXT_WIDTH_LANDSCAPE = A4_H - MARGINS["top"] - MARGINS["bottom"]  # landscape: the long side minus top/bottom
+
+
+def esc(text: object) -> str:
+    """XML-escape text and drop characters XML 1.0 cannot hold."""
+    return escape(_ILLEGAL.sub("", str(text)), {'"': "&quot;"})
+
+
+def rpr(font: str = FANGSONG, size: int = 32, bold: bool = False, color: str | None = None,
+        latin: str = LATIN) -> str:
+    """Run properties: East Asian face via w:eastAsia (python-docx's font.name does not set it)."""
+    parts = [f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{esc(font)}" w:cs="{latin}"/>']
+    if bold:
+        parts.append("<w:b/>")
+    if color:
+        parts.append(f'<w:color w:val="{color}"/>')
+    parts.append(f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>')
+    return "<w:rPr>" + "".join(parts) + "</w:rPr>"
+
+
+def run(text: str, props: str = "") -> str:
+    """One run; line breaks in text become w:br."""
+    pieces = str(text).split("\n")
+    body = "<w:br/>".join(f'<w:t xml:space="preserve">{esc(p)}</w:t>' for p in pieces)
+    return f"<w:r>{props}{body}</w:r>"
+
+
+def ppr(align: str | None = None, first_line: int | None = None, left: int | None = None,
+        hanging: int | None = None, line: int | None = None, before: int = 0, after: int = 0,
+        keep_next: bool = False, page_break_before: bool = False, style: str | None = None,
+        snap: bool = True) -> str:
+    """Paragraph properties; `line` is an exact line height in twips (28.95 pt = 579)."""
+    parts = []
+    if style:
+        parts.append(f'<w:pStyle w:val="{style}"/>')
+    if keep_next:
+        parts.append("<w:keepNext/>")
+    if page_break_before:
+        parts.append("<w:pageBreakBefore/>")
+    if not snap:
+        parts.append('<w:snapToGrid w:val="0"/>')
+    spacing = f'<w:spacing w:before="{before}" w:after="{after}"'
+    if line:
+        spacing += f' w:line="{line}" w:lineRule="exact"'
+    parts.append(spacing + "/>")
+    ind = []
+    if left is not None:
+        ind.append(f'w:left="{left}"')
+    if first_line is not None:
+        ind.append(f'w:firstLine="{first_line}"')
+    if hanging is not None:
+        ind.append(f'w:hanging="{hanging}"')
+    if ind:
+        parts.append(f"<w:ind {' '.join(ind)}/>")
+    if align:
+        parts.append(f'<w:jc w:val="{align}"/>')
+    return "<w:pPr>" + "".join(parts) + "</w:pPr>"
+
+
+def para(runs: str, props: str = "") -> str:
+    """A paragraph from run XML and paragraph properties."""
+    return f"<w:p>{props}{runs}</w:p>"
+
+
+def page_break() -> str:
+    """A paragraph holding only a page break."""
+    return '<w:p><w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr><w:r><w:br w:type="page"/></w:r></w:p>'
+
+
+def borders(size: int = 4) -> str:
+    """Single black borders on every edge and inside (size in eighths of a point: 4 = 0.5 pt)."""
+    edges = "".join(f'<w:{e} w:val="single" w:sz="{size}" w:space="0" w:color="000000"/>'
+                    for e in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    return f"<w:tblBorders>{edges}</w:tblBorders>"
+
+
+def cell(content: str, width: int, span: int = 1, vmerge: str | None = None, valign: str = "center",
+         shade: str | None = None) -> str:
+    """A table cell: `vmerge` is "restart" or "continue" for vertical merges; `span` merges columns."""
+    props = [f'<w:tcW w:w="{width}" w:type="dxa"/>']
+    if span > 1:
+        props.append(f'<w:gridSpan w:val="{span}"/>')
+    if vmerge == "restart":
+        props.append('<w:vMerge w:val="restart"/>')
+    elif vmerge == "continue":
+        props.append("<w:vMerge/>")
+    if shade:
+        props.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{shade}"/>')
+    props.append(f'<w:vAlign w:val="{valign}"/>')
+    return f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr>{content}</w:tc>"
+
+
+def row(cells: str, header: bool = False, cant_split: bool = True, height: int | None = None) -> str:
+    """A table row: header rows repeat on every page; rows never split across pages."""
+    props = []
+    if cant_split:
+        props.append("<w:cantSplit/>")
+    if height:
+        props.append(f'<w:trHeight w:val="{height}"/>')
+    if header:
+        props.append("<w:tblHeader/>")
+    return f"<w:tr><w:trPr>{''.join(props)}</w:trPr>{cells}</w:tr>"
+
+
+def table(rows_xml: str, widths: list[int], align: str = "center", border_size: int = 4) -> str:
+    """A fixed-layout table with a grid of column widths (twips)."""
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    props = (f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="{align}"/>{borders(border_size)}'
+             '<w:tblLayout w:type="fixed"/>'
+             '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>')
+    return f"<w:tbl><w:tblPr>{props}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{rows_xml}</w:tbl>"
+
+
+def scale_widths(weights: list[float], total: int) -> list[int]:
+    """Column widths in twips proportional to weights, summing exactly to total."""
+    whole = sum(weights) or 1
+    widths = [int(total * w / whole) for w in weights]
+    widths[-1] += total - sum(widths)
+    return widths
