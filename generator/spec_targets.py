@@ -112,7 +112,7 @@ def _read_indicators(rd: Reader, rows, layout: Layout | None) -> list[Indicator]
                 continue
             values = dict(zip(order, row))
         elif isinstance(row, YMap):
-            iobj = rd.obj(row, loc, order, "指标")
+            iobj = rd.obj(row, loc, [*order, "l1"], "指标")
             if iobj is None:
                 continue
             values = dict(row)

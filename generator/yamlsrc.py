@@ -97,6 +97,12 @@ def parse_yaml(text: str, file: str, problems: list[Problem]):
             reason += "。提示：含 {{ 填空 }} 的文字放在 { } 或 [ ] 里时须加引号，如 text: \"…{{ days }}…\""
         problems.append(Problem(Loc(file, line, col, "(语法)"), f"YAML 语法错误：{reason}"))
         return None
+    except yaml.reader.ReaderError as e:
+        before = text[: e.position]
+        line, col = before.count("\n") + 1, len(before) - before.rfind("\n")
+        problems.append(Problem(Loc(file, line, col, "(文字)"),
+                                f"文字中含有不可见的控制字符 U+{e.character:04X}（多为从别处粘贴带入），请删除"))
+        return None
     except yaml.YAMLError as e:
         problems.append(Problem(Loc(file, 1, 1, "(语法)"), f"YAML 语法错误：{e}"))
         return None
