@@ -10,8 +10,9 @@ from .money import format_compact
 from .sums import Numbered, Sums
 from .textfill import fill
 
-# Preferred places to break a long title, best first (after these strings).
-TITLE_BREAKS = ("关于下达", "关于", "年度", "年", "（", "补助资金", "资金", "）", "、")
+# Good places to break a long title: after these strings, or before the second set.
+BREAK_AFTER = ("关于下达", "关于", "年", "）", "补助资金", "资金", "服务", "、", "，")
+BREAK_BEFORE = ("（", "的通知", "关于", "补助资金")
 
 
 @dataclass
@@ -61,34 +62,35 @@ def build_title(notice: Notice) -> str:
     return f"{prefix}关于下达{fund_name(notice)}{batch}的通知"
 
 
-def break_title(title: str, max_chars: int = 20) -> list[str]:
-    """Split a long 2号 title into balanced lines at sensible points, never inside a word we know."""
-    if len(title) <= max_chars:
-        return [title]
+def break_title(title: str, max_chars: float = 20, markers: tuple[str, ...] = ()) -> list[str]:
+    """Split a long 2号 title into as few, as balanced lines as fit, preferring natural break points.
+
+    Widths count a Chinese character as 1 and a Latin letter or digit as ½.
+    """
     lines, rest = [], title
-    while len(rest) > max_chars:
-        lines_left = -(-len(rest) // max_chars)
-        ideal = -(-len(rest) // lines_left)
-        cut = _best_cut(rest, ideal, max_chars)
+    while text_width(rest) > max_chars:
+        count = -(-text_width(rest) // max_chars)
+        ideal = text_width(rest) / count
+        fits = [c for c in range(1, len(rest)) if text_width(rest[:c]) <= max_chars
+                and text_width(rest[c:]) <= max_chars * (count - 1)]
+        cut = min(fits or [len(rest) - 1], key=lambda c: abs(text_width(rest[:c]) - ideal) + _penalty(rest, c, markers))
         lines.append(rest[:cut])
         rest = rest[cut:]
-    lines.append(rest)
-    return lines
+    return [*lines, rest]
 
 
-def _best_cut(text: str, ideal: int, max_chars: int) -> int:
-    best, best_score = min(ideal, max_chars), None
-    for rank, marker in enumerate(TITLE_BREAKS):
-        start = 0
-        while (pos := text.find(marker, start)) != -1:
-            cut = pos + len(marker) if marker != "（" else pos
-            start = pos + 1
-            if not 4 <= cut <= max_chars or len(text) - cut < 4:
-                continue
-            score = abs(cut - ideal) * 2 + rank
-            if best_score is None or score < best_score:
-                best, best_score = cut, score
-    return best
+def text_width(text: str) -> float:
+    """Width in Chinese characters: ASCII counts half."""
+    return sum(0.5 if ord(ch) < 128 else 1.0 for ch in text)
+
+
+def _penalty(text: str, cut: int, markers: tuple[str, ...]) -> float:
+    head, tail = text[:cut], text[cut:]
+    if head[-1:].isdigit() and tail[:1].isdigit():
+        return 100.0
+    if head.endswith(BREAK_AFTER + markers) or tail.startswith(BREAK_BEFORE):
+        return 0.0
+    return 4.0
 
 
 def heading_level(heading: str | None) -> int:
@@ -127,7 +129,7 @@ def build_notice(batch: Batch, sums: Sums, numbered: list[Numbered], problems: l
         heading = fill(para.heading, context, para.loc, problems, "段落标题") if para.heading else None
         body.append(BodyParagraph(heading, text, heading_level(heading)))
     title = fill(build_title(n), context, n.locs.get("title", n.loc), problems, "标题")
-    lines = n.title_lines or break_title(title)
+    lines = n.title_lines or break_title(title, markers=tuple(m for m in (n.fund_level, n.issuer) if m))
     cc = "，".join(n.cc) + n.cc_end if n.cc else None
     disclosure = f"信息公开选项：{n.disclosure}" if n.disclosure else None
     if n.disclosure and n.disclosure_position == "note":
