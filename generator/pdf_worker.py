@@ -27,6 +27,8 @@ EXPORT_FILTERS = {
     "com.sun.star.text.TextDocument": "writer_pdf_Export",
     "com.sun.star.sheet.SpreadsheetDocument": "calc_pdf_Export",
 }
+# Import filters by extension, so that a damaged file fails instead of opening as text.
+IMPORT_FILTERS = {".docx": "MS Word 2007 XML", ".xlsx": "Calc MS Excel 2007 XML"}
 NEVER_EXECUTE = 0  # com.sun.star.document.MacroExecMode.NEVER_EXECUTE
 
 
@@ -64,9 +66,11 @@ def connect_desktop(pipe_name, seconds):
 def convert_one(desktop, src, dst):
     """Load src hidden and read-only, export it as PDF to dst; returns a reply dict."""
     url = uno.systemPathToFileUrl(os.path.abspath(src))
-    load_props = make_props(
-        Hidden=True, ReadOnly=True, MacroExecutionMode=NEVER_EXECUTE
-    )
+    options = {"Hidden": True, "ReadOnly": True, "MacroExecutionMode": NEVER_EXECUTE}
+    import_filter = IMPORT_FILTERS.get(os.path.splitext(src)[1].lower())
+    if import_filter:
+        options["FilterName"] = import_filter
+    load_props = make_props(**options)
     try:
         doc = desktop.loadComponentFromURL(url, "_blank", 0, load_props)
     except (IllegalArgumentException, IOException) as e:
@@ -75,7 +79,7 @@ def convert_one(desktop, src, dst):
         return {
             "ok": False,
             "kind": "doc",
-            "error": "无法打开（LibreOffice 未返回文档）",
+            "error": "无法打开：LibreOffice 读不了此文件（已损坏，或内容与扩展名不符）",
         }
     try:
         kind = next((k for k in EXPORT_FILTERS if doc.supportsService(k)), None)

@@ -122,7 +122,9 @@ def remove_sockets(profile: Path, pipe: str = "") -> None:
     """Delete the sockets a killed soffice leaves in /tmp (LibreOffice hard-codes /tmp)."""
     # soffice names its single-instance pipe after the MD5 of the profile URL in UTF-16,
     # each byte in unpadded hex (desktop/source/app/officeipcthread.cxx).
-    digest = hashlib.md5(profile.as_uri().encode("utf-16-le")).digest()  # noqa: S324
+    digest = hashlib.md5(
+        profile.as_uri().encode("utf-16-le"), usedforsecurity=False
+    ).digest()
     names = ["SingleOfficeIPC_" + "".join(format(b, "x") for b in digest)]
     names += [pipe] if pipe else []
     for name in names:
