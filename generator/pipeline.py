@@ -35,9 +35,9 @@ class Report:
         return not self.errors
 
 
-def check_spec(path: Path) -> Report:
-    """Load, derive and validate one spec; never raises for bad input."""
-    batch, problems = load_batch(path)
+def check_spec(path: Path, text: str | None = None) -> Report:
+    """Load, derive and validate one spec (or `text` standing at `path`); never raises for bad input."""
+    batch, problems = load_batch(path, text)
     report = Report(path, list(problems))
     if batch is None or report.errors:
         return report
@@ -48,11 +48,11 @@ def check_spec(path: Path) -> Report:
     return report
 
 
-def render_spec(path: Path, pdf: bool = False) -> tuple[Report, dict[str, bytes]]:
+def render_spec(path: Path, text: str | None = None) -> tuple[Report, dict[str, bytes]]:
     """Check a spec and, if it has no errors, render its document set in memory."""
     from .render import render_batch
 
-    report = check_spec(path)
+    report = check_spec(path, text)
     if not report.ok:
         return report, {}
     return report, render_batch(report.derived)

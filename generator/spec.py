@@ -26,7 +26,7 @@ from .reader import Obj, Reader, to_decimal
 from .registry import read_units
 from .spec_attachments import read_attachments
 from .spec_targets import read_targets
-from .yamlsrc import YMap, YNum, load_yaml
+from .yamlsrc import YMap, YNum, load_yaml, parse_yaml
 
 BATCH_KEYS = ["kind", "profile", "registry", "units", "notice", "money", "projects", "allocations",
               "expected", "attachments", "targets"]
@@ -51,11 +51,18 @@ def root_loc(file: str, path: str = "") -> Loc:
     return Loc(file, 1, 1, path)
 
 
-def load_batch(path: Path) -> tuple[Batch | None, list]:
-    """Read a batch spec and what it references; return the model (None if unusable) and all problems."""
+def load_batch(path: Path, text: str | None = None) -> tuple[Batch | None, list]:
+    """Read a batch spec and what it references; return the model (None if unusable) and all problems.
+
+    With `text`, the spec is that text (an upload from the web) standing at `path` for relative references.
+    """
     rd = Reader()
     file = display_path(path)
-    data, problems = load_yaml(path, file)
+    if text is None:
+        data, problems = load_yaml(path, file)
+    else:
+        problems = []
+        data = parse_yaml(text, file, problems)
     rd.problems.extend(problems)
     if data is None:
         return None, rd.problems

@@ -1,0 +1,93 @@
+"""The web form: list, edit with comments kept, bad input reported, documents downloaded."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def spec_root(tmp_path):
+    root = tmp_path / "specs"
+    shutil.copytree(ROOT / "specs", root)
+    shutil.copy(ROOT / "tests" / "data" / "mini.yaml", root / "examples" / "mini.yaml")
+    return root
+
+
+@pytest.fixture
+def client(spec_root):
+    app = create_app(spec_root)
+    app.config["TESTING"] = True
+    return app.test_client()
+
+
+def test_index_lists_specs_not_profiles(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "examples/xinjiang-2024-24.yaml" in page and "examples/mini.yaml" in page
+    assert "profiles/" not in page and "registries/" not in page
+
+
+def test_save_keeps_comments_and_order(client, spec_root):
+    path = spec_root / "examples" / "mini.yaml"
+    before = path.read_text(encoding="utf-8")
+    form = {"action": "form", "notice/copies": "25"}
+    page = client.post("/spec/examples/mini.yaml", data=form).get_data(as_text=True)
+    after = path.read_text(encoding="utf-8")
+    assert "已保存" in page
+    assert "copies: 25" in after and "copies: 10" not in after
+    assert after.splitlines()[0] == before.splitlines()[0]  # the leading comment survives
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
+    assert changed == [("  copies: 10", "  copies: 25")]  # a reviewer's diff shows one line
+    assert after.index("notice:") < after.index("units:") < after.index("projects:")
+
+
+def test_allocation_grid_edit_changes_derived_total(client, spec_root):
+    path = spec_root / "examples" / "mini.yaml"
+    page = client.get("/spec/examples/mini.yaml").get_data(as_text=True)
+    assert 'name="alloc-0-lab-due" value="100"' in page
+    client.post("/spec/examples/mini.yaml", data={"action": "form", "alloc-0-lab-due": "120", "alloc-0-lab-advance": "40",
+                                                  "alloc-0-lab-perf": "5", "alloc-2-lab-due": "60",
+                                                  "alloc-2-lab-advance": "60", "alloc-3-lab-due": "0",
+                                                  "alloc-3-lab-advance": "20"})
+    text = path.read_text(encoding="utf-8")
+    assert "{unit: 省医院, lab: {due: 120, advance: 40, perf: 5}}" in text
+    page = client.get("/spec/examples/mini.yaml").get_data(as_text=True)
+    assert "声明为 227，推算为 247" in page  # the stated total now disagrees, and the page says so
+
+
+def test_bad_number_is_refused_without_writing(client, spec_root):
+    path = spec_root / "examples" / "mini.yaml"
+    before = path.read_text(encoding="utf-8")
+    page = client.post("/spec/examples/mini.yaml", data={"action": "form", "alloc-0-lab-due": "一百"}).get_data(as_text=True)
+    assert "未保存" in page and "不是数字" in page
+    assert path.read_text(encoding="utf-8") == before
+
+
+def test_path_outside_root_is_404(client):
+    assert client.get("/spec/../app.py").status_code == 404
+
+
+def test_upload_with_errors_lists_them(client):
+    bad = (ROOT / "tests" / "data" / "mini.yaml").read_text(encoding="utf-8").replace("printer:", "printr:")
+    resp = client.post("/upload", data={"spec": (io.BytesIO(bad.encode()), "bad.yaml"), "folder": "examples"},
+                       content_type="multipart/form-data")
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert "未知的键「printr」" in page and "bad.yaml" in page
+
+
+def test_download_zip_holds_documents(client):
+    pytest.importorskip("generator.render_notice")
+    pytest.importorskip("generator.render_xlsx")
+    resp = client.post("/spec/examples/mini.yaml/download")
+    assert resp.status_code == 200
+    names = zipfile.ZipFile(io.BytesIO(resp.data)).namelist()
+    assert any(n.endswith(".docx") for n in names) and any(n.endswith(".xlsx") for n in names)
