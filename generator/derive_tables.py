@@ -44,6 +44,7 @@ class TableRow:
     code: str = ""
     unit: str | None = None
     of_which: bool = False
+    group: str | None = None  # the group id of a group row
     children: list[int] = field(default_factory=list)
     absorbed: Decimal = ZERO  # money in folded units that no printed child shows (must be zero)
 
@@ -213,7 +214,7 @@ def _rows(batch: Batch, sums: Sums, att: Attachment, columns: list[TableColumn])
     if rules.groups and registry.groups:
         for group in registry.groups:
             label = rules.group_labels.get(group.id, f"{group.name}合计")
-            gidx = b.add(TableRow(label, "group", 1, {}))
+            gidx = b.add(TableRow(label, "group", 1, {}, group=group.id))
             b.rows[total].children.append(gidx)
             for root in _roots_for(registry, b, group.id):
                 b.emit(root, gidx, 2, group.id)

@@ -28,7 +28,7 @@ from .spec_attachments import read_attachments
 from .spec_targets import read_targets
 from .yamlsrc import YMap, YNum, load_yaml, parse_yaml
 
-BATCH_KEYS = ["kind", "profile", "registry", "units", "notice", "money", "projects", "allocations",
+BATCH_KEYS = ["kind", "profile", "registry", "groups", "units", "notice", "money", "projects", "allocations",
               "expected", "attachments", "targets"]
 NOTICE_KEYS = ["issuer", "mark", "doc_number", "year", "fund_level", "program", "batch_label", "title",
                "title_with_issuer", "title_lines", "addressees", "body", "slots", "amount_measure",
@@ -108,7 +108,7 @@ def _read_registry(rd: Reader, top: Obj, base: Path) -> Registry | None:
                 read_units(rd, obj, registry)
         elif not problems:
             rd.error(top.loc("registry"), f"找不到单位名录文件 {ref}")
-    if top.has("units"):
+    if top.has("units") or top.has("groups"):
         read_units(rd, top, registry)
     if not registry.by_id:
         rd.error(top.loc("registry"), "没有任何单位：请用 registry 引用单位名录，或在 units 中列出单位")

@@ -5,6 +5,7 @@ Every check appends Problems; none raises. Structural checks happen earlier, in 
 
 from __future__ import annotations
 
+import difflib
 from decimal import Decimal
 
 from .derive import Derived
@@ -114,11 +115,8 @@ def _table_figure(d: Derived, exp, by_key, out) -> Decimal | None:
     if key not in {c.key for c in view.columns}:
         _err(out, exp.loc, f"附件{view.number}没有「{key}」这一列")
         return None
-    groups = {g.id: g for g in d.batch.registry.groups}
     for row in view.rows:
-        if (exp.of == "total" and row.kind == "total") or row.unit == exp.of or (
-                row.kind == "group" and exp.of in groups and row.label.startswith(
-                    view.attachment.rows.group_labels.get(exp.of, groups[exp.of].name))):
+        if (exp.of == "total" and row.kind == "total") or row.unit == exp.of or row.group == exp.of:
             return row.values[key]
     _err(out, exp.loc, f"附件{view.number}中没有「{exp.of}」这一行")
     return None
@@ -141,6 +139,10 @@ def check_tables(d: Derived, out: list[Problem]) -> None:
                     _err(out, att.loc, f"附件{view.number}按项目列示「{col.label}」，但提前下达数是按单位填写的"
                                        f"（allocations[].advance），无法分项目计算")
         _check_override(d, view, out)
+        groups = {g.id for g in batch.registry.groups}
+        for gid in att.rows.group_labels:
+            if gid not in groups:
+                _err(out, att.rows.loc, f"group_labels 中的分组「{gid}」不存在（可选：{'、'.join(sorted(groups)) or '无'}）")
 
 
 def _check_override(d: Derived, view, out) -> None:
@@ -175,8 +177,6 @@ def check_targets(d: Derived, out: list[Problem]) -> None:
         for row in view.rows:
             ind = row.source
             if level1_of(ind.l2) is None:
-                import difflib
-
                 hint = difflib.get_close_matches(ind.l2, list(L2_TO_L1), n=1, cutoff=0.3)
                 tip = f"，您是不是想写「{hint[0]}」？" if hint else ""
                 _err(out, ind.loc, f"未知的二级指标「{ind.l2}」{tip}")
