@@ -53,6 +53,7 @@ def load_layout(rd: Reader, name: str, base: Path, loc: Loc) -> Layout | None:
             rd.error(obj.loc("grid"), f"表样列「{role}」无效（可选：{'、'.join(GRID_ROLES)}）")
     fields = {k: v for k, (v, _) in obj.text_map("fields").items()}
     header = [_read_header_row(rd, row, rloc, fields, len(grid)) for row, rloc in obj.items("header")]
+    _check_header_geometry(rd, header, [loc for _, loc in obj.items("header")], len(grid))
     ind_fields = obj.texts("indicator_fields") or ["l2", "name", "value"]
     for f in ind_fields:
         if f not in INDICATOR_FIELDS:
@@ -82,3 +83,15 @@ def _read_header_row(rd: Reader, row, loc: Loc, fields: dict, width: int) -> lis
             rd.error(cobj.loc("field"), f"表头字段「{cell.field}」未在 fields 中声明")
         cells.append(cell)
     return cells
+
+
+def _check_header_geometry(rd: Reader, header: list[list[HeaderCell]], locs: list[Loc], width: int) -> None:
+    """Every header row, with the rows spanned from above, must fill exactly the grid's columns."""
+    carried = [0] * len(header)  # columns taken in each row by rowspans from earlier rows
+    for i, row in enumerate(header):
+        used = carried[i] + sum(c.span for c in row)
+        if used != width:
+            rd.error(locs[i], f"表头第 {i + 1} 行占 {used} 列（含上方跨行单元格），表格共 {width} 列")
+        for cell in row:
+            for j in range(i + 1, min(i + cell.rowspan, len(header))):
+                carried[j] += cell.span
