@@ -34,6 +34,7 @@ def _read_list(rd: Reader, obj: Obj, key: str, projects: list[Project]) -> list[
 
 def _read_one(rd: Reader, item, loc: Loc, projects: list[Project]) -> Attachment | None:
     kind = item.get("kind") if hasattr(item, "get") else None
+    kind = kind if isinstance(kind, str) else None
     allowed = COMMON + BY_KIND.get(kind, [])
     obj = rd.obj(item, loc, allowed, "附件")
     if obj is None:
