@@ -13,8 +13,16 @@ from flask import Flask, abort, render_template, request, send_file
 from generator.bulk import find_specs
 from generator.errors import GeneratorError
 from generator.pipeline import check_spec, render_spec
-from generator.spec_edit import (NOTICE_FIELDS, INPUT_LABELS, allocation_grid, apply_allocation_grid, dump_document,
-                                 get_path, load_document, set_path)
+from generator.spec_edit import (
+    INPUT_LABELS,
+    NOTICE_FIELDS,
+    allocation_grid,
+    apply_allocation_grid,
+    dump_document,
+    get_path,
+    load_document,
+    set_path,
+)
 from generator.writer import write_text_atomic, zip_bytes
 
 ROOT = Path(__file__).resolve().parent

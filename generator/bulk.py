@@ -98,11 +98,26 @@ def build_one(spec: Path, out: Path, pdf: bool, force: bool) -> Outcome:
         return Outcome(spec, "failed", f"内部错误（请报告）：{type(e).__name__}: {e}", time.perf_counter() - start)
 
 
-def convert_to_pdf(files: dict[str, bytes]) -> dict[str, bytes]:
-    """PDF previews of the .docx documents through a warm LibreOffice."""
-    import tempfile
+_CONVERTER = None  # one warm LibreOffice per process, started on the first batch that wants PDFs
 
-    from .pdf import WarmConverter
+
+def _converter():
+    """This process's warm converter (closed when the process exits)."""
+    global _CONVERTER
+    if _CONVERTER is None:
+        import atexit
+
+        from .pdf import WarmConverter
+
+        _CONVERTER = WarmConverter()
+        _CONVERTER.__enter__()
+        atexit.register(_CONVERTER.close)
+    return _CONVERTER
+
+
+def convert_to_pdf(files: dict[str, bytes]) -> dict[str, bytes]:
+    """PDF previews of the .docx documents through this process's warm LibreOffice."""
+    import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "src"
@@ -112,8 +127,7 @@ def convert_to_pdf(files: dict[str, bytes]) -> dict[str, bytes]:
             if name.endswith(".docx"):
                 (src / name).write_bytes(data)
                 paths.append(src / name)
-        with WarmConverter() as conv:
-            pdfs = conv.convert(paths, Path(tmp) / "pdf")
+        pdfs = _converter().convert(paths, Path(tmp) / "pdf")
         return {f"pdf/{p.name}": p.read_bytes() for p in pdfs}
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .sums import Figures, Sums
 from .model import MEASURES, Attachment, Batch, Column, Unit
 from .money import ZERO, format_compact
+from .sums import Figures, Sums
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .sums import Sums
 from .indicators import level1_of
 from .model import Batch, Indicator, Layout, TargetTable, Unit
 from .money import ZERO, format_compact
+from .sums import Sums
 from .textfill import fill
 
 

@@ -42,7 +42,7 @@ class Reader:
         if not isinstance(data, YList):
             self.error(loc, f"{what}应为列表，实际是{describe(data)}")
             return []
-        return [(item, Loc(f, ln, col, f"{loc.path}[{i}]")) for i, (item, (f, ln, col)) in enumerate(zip(data, data.item_pos))]
+        return [(item, Loc(f, ln, col, f"{loc.path}[{i}]")) for i, (item, (f, ln, col)) in enumerate(zip(data, data.item_pos, strict=True))]
 
 
 def describe(value) -> str:

@@ -25,7 +25,8 @@ def read_targets(rd: Reader, top: Obj, registry: Registry | None, layouts: dict[
     for item, loc in obj.items("tables"):
         tables.extend(_read_table(rd, item, loc, defaults, sets, registry, layouts, projects))
     exempt = obj.texts("exempt")
-    for uid, (_, loc) in zip(exempt, obj.items("exempt")):
+    for item, loc in obj.items("exempt"):
+        uid = str(item)
         if registry and uid not in registry.by_id:
             rd.error(loc, f"单位名录中没有「{uid}」")
     return Targets(tables, obj.text("required_for"), exempt, obj.loc())
@@ -75,7 +76,8 @@ def _read_table(rd, item, loc, defaults, sets, registry, layouts, projects) -> l
             if key not in layout.fields:
                 rd.error(floc, f"表样「{layout_name}」没有表头字段「{key}」（可选：{'、'.join(layout.fields)}）")
     goals, indicators = [], []
-    for name, uloc in zip(obj.texts("uses"), [l for _, l in obj.items("uses")]):
+    for item, uloc in obj.items("uses"):
+        name = str(item)
         if name not in sets:
             rd.error(uloc, f"没有名为「{name}」的指标模板（indicator_sets）")
             continue
@@ -110,7 +112,7 @@ def _read_indicators(rd: Reader, rows, layout: Layout | None) -> list[Indicator]
             if len(row) != len(order):
                 rd.error(loc, f"指标行应有 {len(order)} 项（{'、'.join(order)}），实际 {len(row)} 项")
                 continue
-            values = dict(zip(order, row))
+            values = dict(zip(order, row, strict=True))
         elif isinstance(row, YMap):
             iobj = rd.obj(row, loc, [*order, "l1"], "指标")
             if iobj is None:

@@ -44,7 +44,7 @@ def test_save_keeps_comments_and_order(client, spec_root):
     assert "已保存" in page
     assert "copies: 25" in after and "copies: 10" not in after
     assert after.splitlines()[0] == before.splitlines()[0]  # the leading comment survives
-    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
     assert changed == [("  copies: 10", "  copies: 25")]  # a reviewer's diff shows one line
     assert after.index("notice:") < after.index("units:") < after.index("projects:")
 
