@@ -149,6 +149,10 @@ def scale_widths(weights: list[float], total: int) -> list[int]:
 # Advance widths in em of the Latin face (Times New Roman) for characters narrower than a digit.
 _NARROW = dict.fromkeys(",.:;'!|ijlt ()[]", 0.28) | {"-": 0.34, "/": 0.28, "%": 0.84, "m": 0.78, "w": 0.72}
 
+# Half-width characters set in a CJK face (tables set digits in 宋体/黑体/仿宋 too): 0.5 em in Word's
+# faces, up to 0.56 (digits) and 0.92 (%) in the Noto CJK stand-ins LibreOffice uses here.
+_HALF = dict.fromkeys("0123456789", 0.57) | dict.fromkeys(",.:;'!|()[] -/", 0.45) | {"%": 0.92}
+
 
 def text_em(text: str) -> float:
     """Printed width of one line of text in em: CJK and full-width characters 1, digits and Latin about ½."""
@@ -165,6 +169,22 @@ def text_em(text: str) -> float:
     return em
 
 
+def cjk_em(text: str) -> float:
+    """Like text_em, for text whose Latin characters are set in the CJK face as well (table cells):
+    an upper bound over Word's faces and LibreOffice's stand-ins."""
+    em = 0.0
+    for ch in text:
+        if ch >= "\u2000":
+            em += 1.0
+        elif ch in _HALF:
+            em += _HALF[ch]
+        elif ch.isupper() or ch in "mw":
+            em += 0.8
+        else:
+            em += 0.6
+    return em
+
+
 def cell_ppr(align: str = "center", left: int = 0, mark: str = "") -> str:
     """Paragraph properties for a table cell, immune to the body style: single spacing, no grid snap,
     no inherited first-line indent; `mark` (an rPr) sizes the paragraph mark so empty cells stay low."""
@@ -176,8 +196,8 @@ def cell_ppr(align: str = "center", left: int = 0, mark: str = "") -> str:
 def table_margins(rows_xml: str, widths: list[int], margin: int = 57, align: str = "center",
                   border_size: int = 4) -> str:
     """Like `table`, with left/right cell margins of `margin` twips (dense tables use 28 ≈ 0.5 mm)."""
-    xml = table(rows_xml, widths, align, border_size)
-    if margin == 57:
-        return xml
-    return xml.replace('<w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/>',
-                       f'<w:left w:w="{margin}" w:type="dxa"/><w:right w:w="{margin}" w:type="dxa"/>', 1)
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    props = (f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="{align}"/>{borders(border_size)}'
+             '<w:tblLayout w:type="fixed"/>'
+             f'<w:tblCellMar><w:left w:w="{margin}" w:type="dxa"/><w:right w:w="{margin}" w:type="dxa"/></w:tblCellMar>')
+    return f"<w:tbl><w:tblPr>{props}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{rows_xml}</w:tbl>"

@@ -1,0 +1,238 @@
+"""Allocation tables (分配表) as WordprocessingML text, sized to their page from their content.
+
+Everything comes from the TableView: column groups become a merged two-row header, lettered
+columns a formula row, row kinds the typeface. Strings are appended to lists and joined once
+(big tables as XML text, shared/domain anchors §8). Typefaces: header rows and whole
+总计/合计/小计 rows in 黑体, never bold; other labels in 仿宋_GB2312, other figures in 宋体.
+Digits use the CJK face too (not Times New Roman): half-width digits measure the same in Word
+and in LibreOffice's Noto stand-ins, so widths computed here hold in both. Labels indent 1 em
+per level below the total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .derive_tables import TableColumn, TableView
+from .money import format_cell
+from .ooxml import (
+    FANGSONG,
+    HEITI,
+    SONGTI,
+    TEXT_WIDTH,
+    TEXT_WIDTH_LANDSCAPE,
+    cell,
+    cell_ppr,
+    cjk_em,
+    esc,
+    para,
+    ppr,
+    row,
+    rpr,
+    scale_widths,
+    table_margins,
+)
+
+# Font sizes tried, largest first, as (half-points, unit labels may wrap onto two lines).
+# 小四 12 pt … 8 pt on one line; then 9–7 pt with wrapped labels; 小六 6.5 pt as the last resort.
+FITS = [(24, False), (21, False), (20, False), (18, False), (16, False),
+        (18, True), (16, True), (15, True), (14, True), (13, False), (13, True)]
+MARGINS = (57, 28)  # cell margins tried per size, twips (1 mm, 0.5 mm)
+HEADER_LINES = 4  # a money column's header may wrap onto this many lines
+SLACK = 1.05  # room for rounding and for faces a little wider than cjk_em assumes
+ROW_HEIGHT = 1.5  # minimum row height in em, so rows in different faces line up
+
+
+@dataclass
+class Fit:
+    """The chosen font size, cell margin and column widths (twips) of one table."""
+
+    size: int
+    margin: int
+    widths: list[int]
+
+
+def allocation_table_xml(view: TableView, text_width: int | None = None) -> str:
+    """The unit line (right-aligned) and the w:tbl of one allocation table, fitted to the text width."""
+    width = text_width or (TEXT_WIDTH_LANDSCAPE if view.landscape else TEXT_WIDTH)
+    texts = body_texts(view)
+    fit = fit_columns(view, texts, width)
+    out: list[str] = []
+    if view.unit_line:
+        mark = rpr(FANGSONG, max(fit.size, 21))
+        out.append(para(f"<w:r>{mark}<w:t>{esc(view.unit_line)}</w:t></w:r>",
+                        ppr(align="right", keep_next=True, snap=False)))
+    rows = _header_rows(view, fit)
+    rows.extend(_body_rows(view, texts, fit))
+    out.append(table_margins("".join(rows), fit.widths, fit.margin))
+    return "".join(out)
+
+
+def face(font: str, size: int) -> str:
+    """Run properties with one CJK face for Chinese and digits alike."""
+    return rpr(font, size, latin=font)
+
+
+def body_texts(view: TableView) -> list[list[str]]:
+    """The printed text of every body cell, row by row (zero rule applied by money.format_cell)."""
+    fmt = view.attachment.number_format
+    keys = [(c.kind, c.key) for c in view.columns]
+    out = []
+    for r in view.rows:
+        sub = r.is_subtotal
+        out.append([format_cell(r.values.get(key), fmt, sub) if kind == "money" else
+                    (r.code if kind == "code" else r.label) for kind, key in keys])
+    return out
+
+
+def _indent(depth: int) -> int:
+    """Indent of a label in em: the total and top-level rows sit flush, each level below adds 1."""
+    return max(depth - 1, 0)
+
+
+def fit_columns(view: TableView, texts: list[list[str]], width: int) -> Fit:
+    """Pick the largest size at which every column's widest cell fits, then share out the spare width."""
+    cols = view.columns
+    body = [0.0] * len(cols)
+    wrapped = [0.0] * len(cols)
+    for j, col in enumerate(cols):
+        if col.kind == "unit":
+            for r, line in zip(view.rows, texts, strict=True):
+                label = cjk_em(line[j])
+                body[j] = max(body[j], _indent(r.depth) + label)
+                wrapped[j] = max(wrapped[j], _indent(r.depth) + label / 2)
+        else:
+            body[j] = max((cjk_em(t) for t in {line[j] for line in texts}), default=0.0)
+            wrapped[j] = body[j]
+    head = [cjk_em(c.label) for c in cols]
+    formula = [cjk_em(c.formula_text or "") if view.formula_row else 0.0 for c in cols]
+    for size, wrap in FITS:
+        need = [_min_em(cols[j], wrapped[j] if wrap else body[j], head[j], formula[j]) for j in range(len(cols))]
+        _widen_groups(cols, need)
+        for margin in MARGINS:
+            twips_per_em = size * 10 * SLACK
+            if sum(need) * twips_per_em + 2 * margin * len(cols) <= width:
+                want = [max(n, body[j], min(head[j], max(head[j] / 2, n))) for j, n in enumerate(need)]
+                return Fit(size, margin, _share(need, want, twips_per_em, margin, width))
+    size, margin = FITS[-1][0], MARGINS[-1]
+    need = [_min_em(c, wrapped[j], head[j], formula[j]) for j, c in enumerate(cols)]
+    return Fit(size, margin, scale_widths(need, width))
+
+
+def _min_em(col: TableColumn, body: float, head: float, formula: float) -> float:
+    """The narrowest a column may be: its body on one line, its header on a few lines."""
+    if col.width:
+        return float(col.width)
+    lines = 2 if col.kind != "money" else HEADER_LINES
+    return max(body, formula, min(head, max(head / lines, 2.0)), 1.0)
+
+
+def _widen_groups(cols: list[TableColumn], need: list[float]) -> None:
+    """A project name over its measures must fit on two lines across the merged cell."""
+    j = 0
+    while j < len(cols):
+        k = j
+        while k < len(cols) and cols[j].group and cols[k].group == cols[j].group:
+            k += 1
+        if k > j:
+            label = cjk_em(cols[j].group) / 2
+            have = sum(need[j:k])
+            if have < label:
+                for i in range(j, k):
+                    need[i] *= label / have
+            j = k
+        else:
+            j += 1
+
+
+def _share(need: list[float], want: list[float], twips_per_em: float, margin: int, width: int) -> list[int]:
+    """Widths in twips: each column's minimum, spare width first towards what it wants (headers on
+    two lines), the rest shared equally so that figure columns get air, not only the label column."""
+    pad = 2 * margin
+    base = [n * twips_per_em + pad for n in need]
+    spare = width - sum(base)
+    gaps = [(w - n) * twips_per_em for n, w in zip(need, want, strict=True)]
+    wanted = sum(gaps)
+    if wanted > 0:
+        take = min(1.0, spare / wanted)
+        base = [b + g * take for b, g in zip(base, gaps, strict=True)]
+    extra = (width - sum(base)) / len(base)
+    return scale_widths([b + extra for b in base], width)
+
+
+def _header_rows(view: TableView, fit: Fit) -> list[str]:
+    """Header rows, all repeated on every page: labels (project names merged over their measures) and
+    the letters row; columns without a project name are merged down through the label rows."""
+    cols, widths = view.columns, fit.widths
+    label_rows = 2 if view.two_row_header else 1
+    props = face(HEITI, fit.size)
+    head = cell_ppr("center", mark=props)
+
+    def text_cell(text: str, w: int, span: int = 1, vmerge: str | None = None) -> str:
+        runs = f"<w:r>{props}<w:t>{esc(text)}</w:t></w:r>" if text else ""
+        return cell(f"<w:p>{head}{runs}</w:p>", w, span, vmerge)
+
+    rows = []
+    first, second, letters = [], [], []
+    j = 0
+    while j < len(cols):
+        col = cols[j]
+        if col.group and view.two_row_header:
+            k = j
+            while k < len(cols) and cols[k].group == col.group:
+                second.append(text_cell(cols[k].label, widths[k]))
+                k += 1
+            first.append(text_cell(col.group, sum(widths[j:k]), k - j))
+            letters.extend(text_cell(cols[i].formula_text or "", widths[i]) for i in range(j, k))
+            j = k
+            continue
+        lettered = col.kind == "money"
+        merged = label_rows > 1 or (view.formula_row and not lettered)
+        first.append(text_cell(col.label, widths[j], vmerge="restart" if merged else None))
+        if label_rows > 1:
+            second.append(text_cell("", widths[j], vmerge="continue"))
+        if lettered:
+            letters.append(text_cell(col.formula_text or "", widths[j]))
+        else:
+            letters.append(text_cell("", widths[j], vmerge="continue"))
+        j += 1
+    rows.append(row("".join(first), header=True))
+    if label_rows > 1:
+        rows.append(row("".join(second), header=True))
+    if view.formula_row:
+        rows.append(row("".join(letters), header=True))
+    return rows
+
+
+def _body_rows(view: TableView, texts: list[list[str]], fit: Fit) -> list[str]:
+    """One w:tr per TableRow; cell shells (tcPr) and run properties are built once per table."""
+    size, em = fit.size, fit.size * 10
+    label_font = {False: face(FANGSONG, size), True: face(HEITI, size)}
+    figure_font = {False: face(SONGTI, size), True: face(HEITI, size)}
+    height = int(em * ROW_HEIGHT)
+    shells = [cell("\x00", w).split("\x00") for w in fit.widths]
+    kinds = [c.kind for c in view.columns]
+    right = {s: cell_ppr("right", mark=figure_font[s]) for s in (False, True)}
+    centre = {s: cell_ppr("center", mark=figure_font[s]) for s in (False, True)}
+    labels: dict[tuple[bool, int], str] = {}
+    out = []
+    for r, line in zip(view.rows, texts, strict=True):
+        sub = r.is_subtotal
+        depth = -1 if r.kind == "total" else _indent(r.depth)
+        if (sub, depth) not in labels:
+            labels[(sub, depth)] = cell_ppr("center", mark=label_font[sub]) if depth < 0 else \
+                cell_ppr("left", depth * em, label_font[sub])
+        cells = []
+        for j, text in enumerate(line):
+            kind = kinds[j]
+            if kind == "money":
+                pp, rp = right[sub], figure_font[sub]
+            elif kind == "code":
+                pp, rp, text = centre[sub], figure_font[sub], esc(text)
+            else:
+                pp, rp, text = labels[(sub, depth)], label_font[sub], esc(text)
+            run = f'<w:r>{rp}<w:t xml:space="preserve">{text}</w:t></w:r>' if text else ""
+            shell = shells[j]
+            cells.append(f"{shell[0]}<w:p>{pp}{run}</w:p>{shell[1]}")
+        out.append(row("".join(cells), height=height))
+    return out
