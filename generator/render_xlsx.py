@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
 
 from .derive import Derived
 from .derive_tables import TableView
@@ -30,11 +31,29 @@ WIDE = 100  # total column width (character units) above which a sheet prints la
 FIXED_DATE = datetime(2000, 1, 1)
 FEEDBACK_COLUMNS = ["序号", "收到的财政专项资金名称", "文号", "资金金额", "实际支出金额", "资金支出方向", "未支出金额",
                     "实际支出进度", "未按计划或预算执行要求支出的原因", "整改措施及整改时间"]
-FEEDBACK_WIDTHS = [6, 24, 16, 12, 12, 18, 12, 11, 24, 22]
+FEEDBACK_WIDTHS = [5, 20, 14, 10, 11, 14, 10, 10, 20, 18]
 FEEDBACK_MONEY = "#,##0.00;-#,##0.00;"  # a blank form shows no zeros
 FEEDBACK_PERCENT = "0.00%"
 AMOUNT_SLOT = re.compile(r"\{\{\s*amount\s*\}\}")
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+CHINESE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+class PlainFormulaSheet(Worksheet):
+    """A worksheet that stores formulas as given.
+
+    XlsxWriter runs about thirty regular expressions over every formula to prefix newer Excel functions
+    with _xlfn.; this renderer writes only SUM, IF, AND and IFERROR (all Excel 2007), which need no
+    prefix, and skipping the rewriting saves about a quarter of the time on large tables.
+    """
+
+    def _prepare_formula(self, formula, expand_future_functions=False):
+        return formula[1:] if formula.startswith("=") else formula
+
+
+def add_sheet(wb, name: str):
+    """A new worksheet (a PlainFormulaSheet)."""
+    return wb.add_worksheet(name, worksheet_class=PlainFormulaSheet)
 
 
 def render_workbooks(derived: Derived, styles: dict[str, dict] | None = None) -> dict[str, bytes]:
@@ -51,7 +70,8 @@ def render_workbooks(derived: Derived, styles: dict[str, dict] | None = None) ->
         buf = io.BytesIO()
         wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
                                        "strings_to_numbers": False, "strings_to_urls": False})
-        wb.set_properties({"title": f"附件{item.number} {item.title}", "created": created})
+        wb.set_properties({"title": f"附件{item.number} {item.title}", "author": derived.batch.notice.issuer,
+                           "created": created})
         writer(wb, Palette(wb, styles), derived, item)
         wb.close()
         files[document_name(item.number, item.title, "xlsx")] = buf.getvalue()
@@ -59,9 +79,11 @@ def render_workbooks(derived: Derived, styles: dict[str, dict] | None = None) ->
 
 
 def _created(derived: Derived) -> datetime:
-    """A fixed document date (the print date) so that identical batches give identical files."""
+    """A fixed document date (the print date, 2024年3月8日) so that identical batches give identical files."""
+    text = str(derived.batch.notice.print_date)
+    found = CHINESE_DATE.fullmatch(text.strip())
     try:
-        return datetime.fromisoformat(str(derived.batch.notice.print_date))
+        return datetime(*map(int, found.groups())) if found else datetime.fromisoformat(text)
     except ValueError:
         return FIXED_DATE
 
@@ -155,7 +177,7 @@ def _allocation_widths(view: TableView) -> list[float]:
 
 def write_allocation(wb, pal: Palette, view: TableView, number: str) -> None:
     """One allocation table on one sheet: merged two-row header, live formulas with cached values."""
-    ws = wb.add_worksheet(f"附件{number}")
+    ws = add_sheet(wb, f"附件{number}")
     ws.set_default_row(18)
     cols, rows = view.columns, view.rows
     last_col = len(cols) - 1
@@ -280,11 +302,11 @@ def sheet_names(views: list[TargetView]) -> list[str]:
 def write_targets(wb, pal: Palette, item: Numbered, views: list[TargetView]) -> None:
     """Target tables: one sheet per table (per_page) or all on one sheet (continuous)."""
     if not views:
-        ws = wb.add_worksheet(f"附件{item.number}")
+        ws = add_sheet(wb, f"附件{item.number}")
         _heading(ws, pal, item.number, item.title, 4, 60, 0)
         return
     if item.attachment.flow == "continuous":
-        ws = wb.add_worksheet(f"附件{item.number}")
+        ws = add_sheet(wb, f"附件{item.number}")
         widths = _target_widths(views)
         _set_widths(ws, widths)
         top, breaks = 0, []
@@ -297,7 +319,7 @@ def write_targets(wb, pal: Palette, item: Numbered, views: list[TargetView]) -> 
         _print_setup(ws, sum(widths) > WIDE, top - 1, len(widths) - 1, None)
         return
     for k, (view, name) in enumerate(zip(views, sheet_names(views), strict=True)):
-        ws = wb.add_worksheet(name)
+        ws = add_sheet(wb, name)
         widths = _target_widths([view])
         _set_widths(ws, widths)
         bottom = write_target(ws, pal, view, 0, item.number if k == 0 else None, widths)
@@ -436,7 +458,7 @@ def _indicator_column(ws, pal: Palette, rows, role: str, c: int, top: int, width
 def write_feedback(wb, pal: Palette, item: Numbered) -> None:
     """跟踪反馈表: header, a 合计 row and numbered blank rows with live formulas, then the notes."""
     att = item.attachment
-    ws = wb.add_worksheet(f"附件{item.number}")
+    ws = add_sheet(wb, f"附件{item.number}")
     last_col = len(FEEDBACK_COLUMNS) - 1
     _set_widths(ws, FEEDBACK_WIDTHS)
     top = _heading(ws, pal, item.number, item.title, last_col, sum(FEEDBACK_WIDTHS), 0)
@@ -453,6 +475,7 @@ def write_feedback(wb, pal: Palette, item: Numbered) -> None:
     first, count = total + 1, max(att.rows_count, 1)
     last = first + count - 1
     _feedback_row(ws, pal, total, "合计", first, last)
+    ws.set_row(total, 24)
     for i in range(count):
         _feedback_row(ws, pal, first + i, i + 1, None, None)
         ws.set_row(first + i, 24)

@@ -189,6 +189,7 @@ def text_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+@lru_cache(maxsize=8192)
 def line_count(text: str, width: float, size: float = 11) -> int:
     """How many lines wrapped text takes in a cell `width` units wide at font `size`."""
     usable = max(width - 1.5, 1.0)

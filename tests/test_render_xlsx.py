@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from datetime import datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -26,7 +27,7 @@ from generator.xlsx_styles import DEFAULT_STYLES, TEMPLATE, load_styles
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini.yaml"
-ARTIFACTS = Path(__file__).resolve().parent / "_artifacts"
+ARTIFACTS = Path(__file__).resolve().parent / "_artifacts" / "xlsx"
 FEEDBACK_HEADER = ["序号", "收到的财政专项资金名称", "文号", "资金金额", "实际支出金额", "资金支出方向", "未支出金额",
                    "实际支出进度", "未按计划或预算执行要求支出的原因", "整改措施及整改时间"]
 
@@ -128,6 +129,8 @@ def test_one_workbook_per_excel_attachment(spec):
 def test_output_is_deterministic():
     derived, files = rendered(MINI)
     assert render_workbooks(derived) == files
+    props = books(next(iter(files.values())))[0].properties
+    assert props.created == datetime(2024, 3, 8) and props.creator == derived.batch.notice.issuer
 
 
 # ---------------------------------------------------------------- allocation tables
@@ -557,7 +560,7 @@ def test_workbooks_print_on_a4_with_repeated_headers(tmp_path):
         path.write_bytes(data)
         paths.append(path)
     convert(paths, "pdf", tmp_path / "pdf", tmp_path)
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for path in paths:
         pdf = tmp_path / "pdf" / f"{path.stem}.pdf"
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
