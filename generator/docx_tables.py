@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .derive_tables import TableColumn, TableView
+from .docx_targets import target_tables_xml
 from .money import format_cell
 from .ooxml import (
     FANGSONG,
@@ -32,6 +33,8 @@ from .ooxml import (
     scale_widths,
     table_margins,
 )
+
+__all__ = ["allocation_table_xml", "body_texts", "fit_columns", "target_tables_xml"]
 
 # Font sizes tried, largest first, as (half-points, unit labels may wrap onto two lines).
 # 小四 12 pt … 8 pt on one line; then 9–7 pt with wrapped labels; 小六 6.5 pt as the last resort.

@@ -8,7 +8,7 @@ leading 绩效指标 label column, are merged vertically (w:vMerge) over the ind
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .derive_targets import IndicatorRow, TargetView
 from .errors import Problem, RenderError
@@ -38,6 +38,7 @@ SIZES = (21, 18)  # 五号 when the layout's character widths fit the text width
 SLACK = 1.05  # a label exactly as wide as its cell still wraps in LibreOffice
 MARGINS = (57, 28)  # cell margins: 1 mm, or 0.5 mm when the layout's widths do not fit even at 小五
 ROW_HEIGHT = 1.8  # minimum row height in em: forms read better with air above and below
+_ROW_TEXT = {"l1", "l2", "name", "value"}
 CENTRED_ROLES = {"label", "l1", "l2", "value", "basis", "prev", "weight", "rule", "evidence"}
 
 
@@ -53,7 +54,8 @@ class Placed:
 
 @dataclass
 class Frame:
-    """What every table of one layout shares: placed header cells, widths, size and run properties."""
+    """What every table of one layout shares, built once: placed header cells, widths, size, and the
+    XML pieces that do not depend on a table's data (cell shells, merge continuations, fixed labels)."""
 
     layout: Layout
     header: list[list[Placed]]
@@ -61,8 +63,46 @@ class Frame:
     size: int
     margin: int
     height: int
-    body: str
-    bold: str
+    body: str  # run properties: 仿宋
+    bold: str  # run properties: 黑体 (indicator header row)
+    table_open: str = ""
+    tr_open: str = ""
+    fixed: dict[tuple[int, int], str] = field(default_factory=dict)  # (header row, col) → finished cell
+    indicator_header: tuple[str, str] = ("", "")  # without / with indicator rows below
+    shells: list[list[str]] = field(default_factory=list)
+    restarts: list[list[str]] = field(default_factory=list)
+    continued: list[str] = field(default_factory=list)
+    paras: dict[str, str] = field(default_factory=dict)  # role → paragraph start (w:p and w:pPr)
+
+    def build(self) -> Frame:
+        """Prebuild the constant XML pieces of this frame."""
+        widths, body = self.widths, self.body
+        self.table_open = table_margins("", widths, self.margin)[: -len("</w:tbl>")]
+        self.tr_open = row("", height=self.height)[: -len("</w:tr>")]
+        for r, placed in enumerate(self.header):
+            for pc in placed:
+                w = sum(widths[pc.col:pc.col + pc.span])
+                if pc.source is None:
+                    self.fixed[(r, pc.col)] = _text_cell("", w, body, span=pc.span, vmerge=pc.vmerge)
+                elif not _varies(pc.source):
+                    self.fixed[(r, pc.col)] = _text_cell(pc.source.text or "", w, body, _align(pc.source),
+                                                         pc.span, pc.vmerge)
+        self.indicator_header = tuple(self._indicator_header(has) for has in (False, True))
+        self.shells = [cell("\x00", w).split("\x00") for w in widths]
+        self.restarts = [cell("\x00", w, vmerge="restart").split("\x00") for w in widths]
+        self.continued = [_text_cell("", w, body, vmerge="continue") for w in widths]
+        centre, left = cell_ppr("center", mark=body), cell_ppr("both", mark=body)
+        self.paras = {role: "<w:p>" + (centre if role in CENTRED_ROLES else left) for role in self.layout.grid}
+        return self
+
+    def _indicator_header(self, has_rows: bool) -> str:
+        """The row of column titles; the 绩效指标 label cell starts a merge down the indicator rows."""
+        cells = [self.tr_open]
+        for j, (role, text) in enumerate(zip(self.layout.grid, self.layout.indicator_header, strict=True)):
+            vmerge = "restart" if role == "label" and has_rows else None
+            cells.append(_text_cell(text, self.widths[j], self.bold, vmerge=vmerge))
+        cells.append("</w:tr>")
+        return "".join(cells)
 
 
 def target_tables_xml(views: list[TargetView], flow: str, text_width: int | None = None) -> str:
@@ -85,10 +125,11 @@ def target_tables_xml(views: list[TargetView], flow: str, text_width: int | None
         if view.subtitle:
             out.append(para(f"<w:r>{rpr(FANGSONG, SUBTITLE_SIZE)}<w:t>{esc(view.subtitle)}</w:t></w:r>",
                             ppr(align="center", keep_next=True, snap=False, after=120)))
-        rows = _header_block(view, frame)
-        rows.append(_indicator_header(frame, has_rows=bool(view.rows)))
-        rows.extend(_indicator_rows(view.rows, frame))
-        out.append(table_margins("".join(rows), frame.widths, frame.margin))
+        out.append(frame.table_open)
+        _header_block(view, frame, out)
+        out.append(frame.indicator_header[bool(view.rows)])
+        _indicator_rows(view.rows, frame, out)
+        out.append("</w:tbl>")
     return "".join(out)
 
 
@@ -111,7 +152,7 @@ def layout_frame(layout: Layout, width: int, views: list[TargetView]) -> Frame:
             break
     height = int(size * 10 * ROW_HEIGHT)
     return Frame(layout, header, scale_widths(widths, width), size, margin, height,
-                 rpr(FANGSONG, size, latin=FANGSONG), rpr(HEITI, size, latin=HEITI))
+                 rpr(FANGSONG, size, latin=FANGSONG), rpr(HEITI, size, latin=HEITI)).build()
 
 
 def _raise_to(widths: list[float], floor: list[float]) -> list[float] | None:
@@ -200,6 +241,15 @@ def header_text(hc: HeaderCell, view: TargetView) -> str:
     return filled
 
 
+def _varies(hc: HeaderCell) -> bool:
+    """Whether a header cell's text depends on the table (a field, a value, or Jinja in its text)."""
+    return bool(hc.field or hc.value or (hc.text and ("{{" in hc.text or "{%" in hc.text)))
+
+
+def _align(hc: HeaderCell) -> str:
+    return "both" if hc.align == "left" else "center"
+
+
 def _text_cell(text: str, width: int, props: str, align: str = "center", span: int = 1,
                vmerge: str | None = None) -> str:
     runs = ""
@@ -209,29 +259,18 @@ def _text_cell(text: str, width: int, props: str, align: str = "center", span: i
     return cell(f"<w:p>{cell_ppr(align, mark=props)}{runs}</w:p>", width, span, vmerge)
 
 
-def _header_block(view: TargetView, frame: Frame) -> list[str]:
-    widths = frame.widths
-    rows = []
-    for placed in frame.header:
-        cells = []
+def _header_block(view: TargetView, frame: Frame, out: list[str]) -> None:
+    """The header block rows: fixed cells come prebuilt, fields and amounts are filled in."""
+    widths, fixed = frame.widths, frame.fixed
+    for r, placed in enumerate(frame.header):
+        out.append(frame.tr_open)
         for pc in placed:
-            w = sum(widths[pc.col:pc.col + pc.span])
-            if pc.source is None:
-                cells.append(_text_cell("", w, frame.body, span=pc.span, vmerge=pc.vmerge))
-            else:
-                align = "both" if pc.source.align == "left" else "center"
-                cells.append(_text_cell(header_text(pc.source, view), w, frame.body, align, pc.span, pc.vmerge))
-        rows.append(row("".join(cells), height=frame.height))
-    return rows
-
-
-def _indicator_header(frame: Frame, has_rows: bool) -> str:
-    """The row of column titles; the 绩效指标 label cell starts a merge down the indicator rows."""
-    cells = []
-    for j, (role, text) in enumerate(zip(frame.layout.grid, frame.layout.indicator_header, strict=True)):
-        vmerge = "restart" if role == "label" and has_rows else None
-        cells.append(_text_cell(text, frame.widths[j], frame.bold, vmerge=vmerge))
-    return row("".join(cells), height=frame.height)
+            done = fixed.get((r, pc.col))
+            if done is None:
+                w = sum(widths[pc.col:pc.col + pc.span])
+                done = _text_cell(header_text(pc.source, view), w, frame.body, _align(pc.source), pc.span, pc.vmerge)
+            out.append(done)
+        out.append("</w:tr>")
 
 
 def merge_marks(values: list[object]) -> list[str | None]:
@@ -247,31 +286,23 @@ def merge_marks(values: list[object]) -> list[str | None]:
     return marks
 
 
-def _indicator_rows(rows: list[IndicatorRow], frame: Frame) -> list[str]:
-    grid, widths, props = frame.layout.grid, frame.widths, frame.body
-    l1 = merge_marks([r.l1 for r in rows])
-    l2 = merge_marks([(r.l1, r.l2) for r in rows])
-    shells = [cell("\x00", w).split("\x00") for w in widths]
-    centre, left = cell_ppr("center", mark=props), cell_ppr("both", mark=props)
-    out = []
+def _indicator_rows(rows: list[IndicatorRow], frame: Frame, out: list[str]) -> None:
+    """Indicator rows; 一级 and 二级 cells merge down over runs of equal names, the label column throughout."""
+    grid, props = frame.layout.grid, frame.body
+    marks = {"l1": merge_marks([r.l1 for r in rows]), "l2": merge_marks([(r.l1, r.l2) for r in rows])}
+    shells, restarts, continued, paras = frame.shells, frame.restarts, frame.continued, frame.paras
     for i, r in enumerate(rows):
-        cells = []
+        out.append(frame.tr_open)
         for j, role in enumerate(grid):
-            if role == "label":
-                cells.append(_text_cell("", widths[j], props, vmerge="continue"))
-                continue
-            mark = l1[i] if role == "l1" else l2[i] if role == "l2" else None
+            mark = marks[role][i] if role in marks else "continue" if role == "label" else None
             if mark == "continue":
-                cells.append(_text_cell("", widths[j], props, vmerge="continue"))
+                out.append(continued[j])
                 continue
-            text = {"l1": r.l1, "l2": r.l2, "name": r.name, "value": r.value}.get(role)
-            if text is None:
+            if role in _ROW_TEXT:
+                text = getattr(r, role)
+            else:
                 text = r.extra.get(role, "")
             run = f'<w:r>{props}<w:t xml:space="preserve">{esc(text)}</w:t></w:r>' if text else ""
-            pp = centre if role in CENTRED_ROLES else left
-            if mark == "restart":
-                cells.append(cell(f"<w:p>{pp}{run}</w:p>", widths[j], vmerge="restart"))
-            else:
-                cells.append(f"{shells[j][0]}<w:p>{pp}{run}</w:p>{shells[j][1]}")
-        out.append(row("".join(cells), height=frame.height))
-    return out
+            shell = restarts[j] if mark == "restart" else shells[j]
+            out.append(f"{shell[0]}{paras[role]}{run}</w:p>{shell[1]}")
+        out.append("</w:tr>")
