@@ -13,6 +13,15 @@ from .textfill import fill
 
 
 @dataclass
+class LetterView:
+    """A letter (函) attachment with its slots filled."""
+
+    body: list[str]
+    signature: str | None
+    sign_date: str | None
+
+
+@dataclass
 class Derived:
     """A batch's derived views: what renderers and the validator read."""
 
@@ -22,6 +31,7 @@ class Derived:
     tables: dict[str, TableView]  # by attachment number
     targets: list[TargetView]
     notice: NoticeView
+    letters: dict[str, LetterView]  # by attachment number
 
     def targets_for(self, numbered: Numbered) -> list[TargetView]:
         """The target tables that a target_tables attachment holds, in spec order."""
@@ -44,4 +54,8 @@ def derive_batch(batch: Batch) -> tuple[Derived, list]:
               for x in numbered if x.attachment.kind == "allocation_table"}
     targets = [v for v in (build_target(batch, sums, t, problems) for t in batch.targets.tables) if v]
     notice = build_notice(batch, sums, numbered, problems)
-    return Derived(batch, sums, numbered, tables, targets, notice), problems
+    context = notice_context(batch, sums, numbered)
+    letters = {x.number: LetterView([fill(t, context, x.attachment.loc, problems, "函正文") for t in x.attachment.body],
+                                    x.attachment.options.get("signature"), x.attachment.options.get("sign_date"))
+               for x in numbered if x.attachment.kind == "letter"}
+    return Derived(batch, sums, numbered, tables, targets, notice, letters), problems

@@ -106,14 +106,12 @@ def heading_level(heading: str | None) -> int:
     return 1
 
 
-def build_notice(batch: Batch, sums: Sums, numbered: list[Numbered], problems: list) -> NoticeView:
-    """Fill the notice's slots from the batch and its derived figures."""
+def notice_context(batch: Batch, sums: Sums, numbered: list[Numbered]) -> dict:
+    """The slots of docs/spec.md §2.1: for the notice body, titles, letters (one context for all)."""
     n = batch.notice
     projects = [p.id for p in batch.projects]
     amount = sums.total.get(n.amount_measure, projects)
-    att = {x.attachment.key: x.number for x in numbered if x.attachment.key}
-    att_title = {x.attachment.key: x.title for x in numbered if x.attachment.key}
-    context = {
+    return {
         **n.slots,
         "amount": format_compact(amount),
         "amount_due": format_compact(sums.total.get("due", projects)),
@@ -121,8 +119,17 @@ def build_notice(batch: Batch, sums: Sums, numbered: list[Numbered], problems: l
         "amount_this": format_compact(sums.total.get("this", projects)),
         "year": n.year, "fund_level": n.fund_level, "program": n.program,
         "batch_label": n.batch_label or "", "issuer": n.issuer, "fund_name": fund_name(n),
-        "att": att, "att_title": att_title,
+        "att": {x.attachment.key: x.number for x in numbered if x.attachment.key},
+        "att_title": {x.attachment.key: x.title for x in numbered if x.attachment.key},
     }
+
+
+def build_notice(batch: Batch, sums: Sums, numbered: list[Numbered], problems: list) -> NoticeView:
+    """Fill the notice's slots from the batch and its derived figures."""
+    n = batch.notice
+    projects = [p.id for p in batch.projects]
+    amount = sums.total.get(n.amount_measure, projects)
+    context = notice_context(batch, sums, numbered)
     body = []
     for para in n.body:
         text = fill(para.text, context, para.loc, problems, "正文段落")
@@ -139,10 +146,3 @@ def build_notice(batch: Batch, sums: Sums, numbered: list[Numbered], problems: l
                       [(x.number, x.title) for x in numbered], cc, (n.printer, f"{n.print_date}印发"),
                       disclosure, f"共印{n.copies}份。" if n.copies else None)
 
-
-def notice_context(batch: Batch, sums: Sums, numbered: list[Numbered]) -> dict:
-    """Slots available to attachment titles and letter bodies (same as the notice body's)."""
-    n = batch.notice
-    return {**n.slots, "year": n.year, "fund_level": n.fund_level, "program": n.program,
-            "batch_label": n.batch_label or "", "issuer": n.issuer, "fund_name": fund_name(n),
-            "att": {x.attachment.key: x.number for x in numbered if x.attachment.key}}

@@ -46,6 +46,7 @@ class TableRow:
     of_which: bool = False
     group: str | None = None  # the group id of a group row
     children: list[int] = field(default_factory=list)
+    of_which_children: list[int] = field(default_factory=list)  # non-additive 其中 rows under this one
     absorbed: Decimal = ZERO  # money in folded units that no printed child shows (must be zero)
 
     @property
@@ -115,8 +116,9 @@ def _expand(batch: Batch, col: Column) -> list[TableColumn]:
     if len(col.measures) == 1:
         m = col.measures[0]
         return [TableColumn(f"{project.id}.{m}", "money", name, measure=m, project=project.id, width=col.width)]
-    return [TableColumn(f"{project.id}.{m}", "money", MEASURES[m], group=name, measure=m, project=project.id,
-                        width=col.width) for m in col.measures]
+    labels = col.labels or [MEASURES[m] for m in col.measures]
+    return [TableColumn(f"{project.id}.{m}", "money", label, group=name, measure=m, project=project.id,
+                        width=col.width) for m, label in zip(col.measures, labels, strict=True)]
 
 
 def _assign_letters(columns: list[TableColumn]) -> None:
@@ -198,8 +200,7 @@ class _RowBuilder:
             idx = self.add(TableRow(self.label(unit), "leaf", depth, self.values(fig), unit.code or "", unit.id,
                                     unit.of_which))
             additive = not unit.of_which or self.rules.of_which == "additive"
-            if additive:
-                self.rows[parent].children.append(idx)
+            (self.rows[parent].children if additive else self.rows[parent].of_which_children).append(idx)
             for child in unit.children:
                 self.emit(child, idx, depth + 1, group)
         else:
@@ -243,10 +244,13 @@ def _sum_up(rows: list[TableRow], columns: list[TableColumn]) -> None:
         if row.kind in ("total", "group"):
             row.values = {k: sum((r.values.get(k, ZERO) for r in kids), ZERO) for k in keys}
         elif kids:
+            # a non-additive 其中 row beside additive children is part of this row's own money
+            row.children = row.children + row.of_which_children
             row.kind = "subtotal"
             key = next((c.key for c in columns if c.kind == "money"), None)
             if key is not None:
-                row.absorbed = row.values[key] - sum((r.values[key] for r in kids), ZERO)
+                parts = [rows[i] for i in row.children]
+                row.absorbed = row.values[key] - sum((r.values[key] for r in parts), ZERO)
 
 
 def _fill_labels(columns: list[TableColumn], rows: list[TableRow]) -> None:

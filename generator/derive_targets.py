@@ -9,6 +9,7 @@ from .indicators import level1_of
 from .model import Batch, Indicator, Layout, TargetTable, Unit
 from .money import ZERO, format_compact
 from .sums import Sums
+from .derive_notice import fund_name
 from .textfill import fill
 
 
@@ -59,9 +60,10 @@ def build_target(batch: Batch, sums: Sums, table: TargetTable, problems: list) -
         return None
     amount = target_amount(batch, sums, table)
     context = {"unit": unit, "amount": format_compact(amount, False), "year": batch.notice.year,
-               "program": batch.notice.program, "issuer": batch.notice.issuer}
+               "program": batch.notice.program, "issuer": batch.notice.issuer,
+               "fund_name": fund_name(batch.notice), **batch.notice.slots}
     fields = {k: fill(v, context, table.loc, problems, f"表头字段 {k}") for k, v in table.fields.items()}
-    goal = fill(table.goal, context, table.loc, problems, "年度总体目标")
+    goal = fill(table.goal, context, table.goal_loc or table.loc, problems, "年度总体目标")
     subtitle = fill(layout.subtitle, context, layout.loc, problems, "副标题") if layout.subtitle else None
     return TargetView(table, layout, unit, amount, fields, goal, layout.title, subtitle,
                       number_indicators(table.indicators, layout.numbering))

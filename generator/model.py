@@ -176,6 +176,7 @@ class Column:
     measure: str | None = None
     project: str | None = None
     measures: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)  # per measure, for a project group
     part: str | None = None
     width: float | None = None
 
@@ -256,6 +257,8 @@ class TargetTable:
     stated_amount: Decimal | None = None
     stated_amount_loc: Loc | None = None
     weight_total: Decimal | None = None
+    goal_loc: Loc | None = None
+    field_locs: dict[str, Loc] = field(default_factory=dict)
 
 
 @dataclass
@@ -309,6 +312,7 @@ class Targets:
     required_for: str | None = None  # attachment key whose positive leaf rows need a table
     exempt: list[str] = field(default_factory=list)
     loc: Loc | None = None
+    defaults: dict[str, Loc] = field(default_factory=dict)  # header field → where targets.defaults sets it
 
 
 @dataclass

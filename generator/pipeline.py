@@ -39,12 +39,40 @@ def check_spec(path: Path, text: str | None = None) -> Report:
     """Load, derive and validate one spec (or `text` standing at `path`); never raises for bad input."""
     batch, problems = load_batch(path, text)
     report = Report(path, list(problems))
-    if batch is None or report.errors:
+    if batch is None:
         return report
+    if report.errors:
+        report.problems.extend(_best_effort_checks(batch))
+        return _deduplicated(report)
     derived, fill_problems = derive_batch(batch)
     report.problems.extend(fill_problems)
     report.problems.extend(validate(derived))
     report.derived = derived
+    return _deduplicated(report)
+
+
+def _best_effort_checks(batch) -> list[Problem]:
+    """Arithmetic and cross-table checks on a batch that already has structural errors.
+
+    So that one run lists everything it can. The model may be incomplete here, so a failure
+    of these checks is ignored: the structural errors already explain it.
+    """
+    try:
+        derived, problems = derive_batch(batch)
+        return problems + validate(derived)
+    except Exception:  # noqa: BLE001 - partial model; the structural errors are reported
+        return []
+
+
+def _deduplicated(report: Report) -> Report:
+    """One line per distinct problem (a template used by many tables reports its typo once)."""
+    seen, unique = set(), []
+    for problem in report.problems:
+        key = (str(problem.loc), problem.message, problem.severity)
+        if key not in seen:
+            seen.add(key)
+            unique.append(problem)
+    report.problems = unique
     return report
 
 

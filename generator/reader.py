@@ -160,6 +160,22 @@ class Obj:
             return default
         return value
 
+    def date(self, key: str, required: bool = False) -> str | None:
+        """A date written 2023-06-29, printed 2023年6月29日 (GB/T 9704: no zero padding)."""
+        import datetime
+
+        value = self.raw(key)
+        if value is None:
+            if required:
+                self.rd.error(self.loc(), f"缺少必填项「{key}」（日期，如 2023-06-29）")
+            return None
+        try:
+            day = datetime.date.fromisoformat(str(value))
+        except ValueError:
+            self.rd.error(self.loc(key), f"「{key}」应为日期，写作 2023-06-29，实际是「{value}」")
+            return None
+        return f"{day.year}年{day.month}月{day.day}日"
+
     def texts(self, key: str) -> list[str]:
         """A list of texts (a single text is taken as a one-item list)."""
         value = self._get(key, False)

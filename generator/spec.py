@@ -179,7 +179,7 @@ def _read_notice(rd: Reader, top: Obj, profile: Obj | None) -> Notice | None:
         addressees=obj.text("addressees", required=True) or "",
         body=_read_paragraphs(rd, obj, "body"),
         printer=obj.text("printer", required=True) or "",
-        print_date=_date(rd, obj, "print_date", required=True) or "",
+        print_date=obj.date("print_date", required=True) or "",
         loc=obj.loc(),
         batch_label=obj.text("batch_label"),
         title=obj.text("title"),
@@ -191,7 +191,7 @@ def _read_notice(rd: Reader, top: Obj, profile: Obj | None) -> Notice | None:
         disclosure_position=obj.choice("disclosure_position", ["before_cc", "after_date", "note"], "before_cc"),
         copies=obj.integer("copies"),
         signature=obj.text("signature"),
-        sign_date=_date(rd, obj, "sign_date"),
+        sign_date=obj.date("sign_date"),
         slots={k: v for k, (v, _) in obj.text_map("slots").items()},
         attachments_inline=obj.boolean("attachments_inline", True),
         amount_measure=obj.choice("amount_measure", ["this", "due"], "this"),
@@ -214,23 +214,6 @@ def _read_paragraphs(rd: Reader, obj: Obj, key: str) -> list[Paragraph]:
         if para is not None:
             out.append(Paragraph(para.text("text", default="") or "", loc, para.text("heading")))
     return out
-
-
-def _date(rd: Reader, obj: Obj, key: str, required: bool = False) -> str | None:
-    """A date written 2023-06-29, printed 2023年6月29日 (GB/T 9704: no zero padding)."""
-    import datetime
-
-    value = obj.raw(key)
-    if value is None:
-        if required:
-            rd.error(obj.loc(), f"缺少必填项「{key}」（日期，如 2023-06-29）")
-        return None
-    try:
-        day = datetime.date.fromisoformat(str(value))
-    except ValueError:
-        rd.error(obj.loc(key), f"「{key}」应为日期，写作 2023-06-29，实际是「{value}」")
-        return None
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _read_projects(rd: Reader, top: Obj) -> list[Project]:
@@ -340,6 +323,9 @@ def _read_expected(rd: Reader, top: Obj, projects: list[Project]) -> list[Expect
         project = obj.text("project")
         if project and project not in {p.id for p in projects}:
             rd.error(obj.loc("project"), f"没有标识为「{project}」的项目")
+        if measure in part_keys and not project:
+            having = "、".join(p.id for p in projects if any(pt.key == measure for pt in p.parts))
+            rd.error(obj.loc("measure"), f"分项「{measure}」属于项目，请同时写 project（有此分项的项目：{having}）")
         if measure and value is not None:
             out.append(Expected(obj.text("of", required=True) or "total", measure, value, loc, project,
                                 obj.text("table")))

@@ -63,7 +63,7 @@ def _read_one(rd: Reader, item, loc: Loc, projects: list[Project]) -> Attachment
         att.unit_line = obj.text("unit_line", default="单位：万元")
     elif kind == "letter":
         att.body = obj.texts("body")
-        att.options = {"signature": obj.text("signature"), "sign_date": obj.text("sign_date")}
+        att.options = {"signature": obj.text("signature"), "sign_date": obj.date("sign_date")}
         if not att.body:
             rd.error(obj.loc(), "函（letter）须有正文 body")
     return att
@@ -91,7 +91,7 @@ def _read_table(rd: Reader, obj: Obj, att: Attachment, projects: list[Project]) 
 def _read_column(rd: Reader, item, loc: Loc, projects: list[Project]) -> Column | None:
     if item in ("code", "unit"):
         return Column(item, loc, label="单位编码" if item == "code" else "单位名称")
-    cobj = rd.obj(item, loc, ["code", "unit", "measure", "project", "measures", "part", "label", "width"], "列")
+    cobj = rd.obj(item, loc, ["code", "unit", "measure", "project", "measures", "labels", "part", "label", "width"], "列")
     if cobj is None:
         return None
     width = float(cobj.decimal("width")) if cobj.has("width") else None
@@ -116,8 +116,12 @@ def _read_column(rd: Reader, item, loc: Loc, projects: list[Project]) -> Column 
     for m in measures:
         if m not in MEASURES:
             rd.error(cobj.loc("measures"), f"未知的金额口径「{m}」（可选：{'、'.join(MEASURES)}）")
+    labels = cobj.texts("labels")
+    if labels and len(labels) != len(measures):
+        rd.error(cobj.loc("labels"), f"labels 有 {len(labels)} 项，measures 有 {len(measures)} 项，应一一对应")
+        labels = []
     return Column("project", loc, label=label, project=pid, measures=[m for m in measures if m in MEASURES],
-                  width=width)
+                  labels=labels, width=width)
 
 
 def _read_rows(rd: Reader, obj: Obj) -> RowRules:

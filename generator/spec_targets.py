@@ -19,7 +19,8 @@ def read_targets(rd: Reader, top: Obj, registry: Registry | None, layouts: dict[
     obj = top.mapping("targets", TARGET_KEYS, "绩效目标（targets）")
     if obj is None:
         return Targets([])
-    defaults = {k: v for k, (v, _) in obj.text_map("defaults").items()}
+    default_map = obj.text_map("defaults")
+    defaults = {k: v for k, (v, _) in default_map.items()}
     sets = _read_sets(rd, obj, layouts)
     tables: list[TargetTable] = []
     for item, loc in obj.items("tables"):
@@ -29,7 +30,7 @@ def read_targets(rd: Reader, top: Obj, registry: Registry | None, layouts: dict[
         uid = str(item)
         if registry and uid not in registry.by_id:
             rd.error(loc, f"单位名录中没有「{uid}」")
-    return Targets(tables, obj.text("required_for"), exempt, obj.loc())
+    return Targets(tables, obj.text("required_for"), exempt, obj.loc(), {k: loc for k, (_, loc) in default_map.items()})
 
 
 def _read_sets(rd: Reader, obj: Obj, layouts: dict[str, Layout]) -> dict[str, tuple[str, list, Loc]]:
@@ -44,7 +45,7 @@ def _read_sets(rd: Reader, obj: Obj, layouts: dict[str, Layout]) -> dict[str, tu
     for name in raw:
         sobj = sets_obj.mapping(name, ["goal", "indicators"], f"指标模板「{name}」")
         if sobj is not None:
-            out[str(name)] = (_goal(sobj), sobj.items("indicators"), sobj.loc())
+            out[str(name)] = (_goal(sobj), sobj.items("indicators"), sobj.loc("goal"))
     return out
 
 
@@ -75,17 +76,19 @@ def _read_table(rd, item, loc, defaults, sets, registry, layouts, projects) -> l
         for key, (_, floc) in obj.text_map("fields").items():
             if key not in layout.fields:
                 rd.error(floc, f"表样「{layout_name}」没有表头字段「{key}」（可选：{'、'.join(layout.fields)}）")
-    goals, indicators = [], []
+    goals, indicators, goal_loc = [], [], None
     for item, uloc in obj.items("uses"):
         name = str(item)
         if name not in sets:
             rd.error(uloc, f"没有名为「{name}」的指标模板（indicator_sets）")
             continue
-        goal, rows, _ = sets[name]
+        goal, rows, set_goal_loc = sets[name]
         goals.append(goal)
+        goal_loc = goal_loc or set_goal_loc
         indicators.extend(_read_indicators(rd, rows, layout))
     own_goal = _goal(obj)
     goal = own_goal or "".join(goals)
+    goal_loc = obj.loc("goal") if own_goal else goal_loc
     indicators.extend(_read_indicators(rd, obj.items("indicators"), layout))
     if not indicators and layout:
         rd.error(obj.loc(), "绩效目标表没有任何指标（indicators 或 uses）")
@@ -100,7 +103,7 @@ def _read_table(rd, item, loc, defaults, sets, registry, layouts, projects) -> l
     for uid in units:
         out.append(TargetTable(layout_name, uid, loc, dict(fields), goal, list(indicators), covers,
                                table_projects, obj.decimal("amount"), obj.loc("amount") if obj.has("amount") else None,
-                               weight_total))
+                               weight_total, goal_loc, {k: floc for k, (_, floc) in obj.text_map("fields").items()}))
     return out
 
 

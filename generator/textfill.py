@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import jinja2
@@ -17,6 +18,20 @@ def _compile(text: str) -> jinja2.Template:
     return _ENV.from_string(text)
 
 
+def _undefined(message: str, context: dict) -> str:
+    """A Chinese explanation of a Jinja UndefinedError, listing what is available."""
+    attr = re.search(r"has no attribute '([^']+)'", message)
+    if attr:
+        keys = {k: v for k, v in context.items() if isinstance(v, dict)}
+        owner = next((k for k, v in keys.items() if attr.group(1) not in v and v), None)
+        listing = "；".join(f"{k}：{'、'.join(map(str, v)) or '无'}" for k, v in keys.items())
+        hint = f"（{owner} 下没有「{attr.group(1)}」；可用的引用名 —— {listing}）" if owner else ""
+        return f"填空「{attr.group(1)}」没有取值{hint}"
+    name = re.search(r"'([^']+)' is undefined", message)
+    available = "、".join(sorted(k for k in context if not k.startswith("_")))
+    return f"填空 {{{{ {name.group(1) if name else message} }}}} 没有取值（可用：{available}）"
+
+
 def fill(text: str | None, context: dict, loc: Loc | None, problems: list[Problem], what: str) -> str:
     """The text with slots filled; problems (unknown slot, bad syntax) are appended, never raised."""
     if not text:
@@ -26,9 +41,7 @@ def fill(text: str | None, context: dict, loc: Loc | None, problems: list[Proble
     try:
         return _compile(text).render(context)
     except jinja2.UndefinedError as e:
-        name = str(e.message or e).replace("is undefined", "").strip().strip("'")
-        available = "、".join(sorted(k for k in context if not k.startswith("_")))
-        problems.append(Problem(loc, f"{what}中的填空 {{{{ {name} }}}} 没有取值（可用：{available}）"))
+        problems.append(Problem(loc, f"{what}中的{_undefined(str(e.message or e), context)}"))
     except jinja2.TemplateError as e:
         problems.append(Problem(loc, f"{what}中的填空写法有误：{e}"))
     return text

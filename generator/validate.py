@@ -79,9 +79,10 @@ def check_expected(d: Derived, out: list[Problem]) -> None:
         if actual is None:
             continue
         if actual != exp.value:
-            what = "总计" if exp.of == "total" else f"「{exp.of}」"
+            groups = {g.id: g.name for g in batch.registry.groups}
+            what = "总计" if exp.of == "total" else f"「{groups.get(exp.of, exp.of)}」"
             proj = f"「{batch.project(exp.project).name}」" if exp.project else ""
-            _err(out, exp.loc, f"{what}{proj}{label}声明为 {exp.value}，推算为 {actual}，相差 {exp.value - actual}")
+            _err(out, exp.loc, f"{what}{proj} {label} 声明为 {exp.value}，推算为 {actual}，相差 {exp.value - actual}")
 
 
 def _sum_figure(d: Derived, exp, projects, out) -> Decimal | None:
@@ -139,6 +140,13 @@ def check_tables(d: Derived, out: list[Problem]) -> None:
                     _err(out, att.loc, f"附件{view.number}按项目列示「{col.label}」，但提前下达数是按单位填写的"
                                        f"（allocations[].advance），无法分项目计算")
         _check_override(d, view, out)
+        for uid in att.rows.include:
+            unit = batch.registry.by_id.get(uid)
+            if unit is None:
+                _err(out, att.rows.loc, f"rows.include 中的单位「{uid}」不在单位名录中")
+            elif unit.level not in att.rows.levels:
+                _warn(out, att.rows.loc, f"附件{view.number} rows.include 列出了「{unit.name}」，但其层级 {unit.level} "
+                                         f"不在 rows.levels 中，所以不会显示：请把 {unit.level} 加入 levels")
         groups = {g.id for g in batch.registry.groups}
         for gid in att.rows.group_labels:
             if gid not in groups:
@@ -177,14 +185,45 @@ def check_targets(d: Derived, out: list[Problem]) -> None:
         for row in view.rows:
             ind = row.source
             if level1_of(ind.l2) is None:
-                hint = difflib.get_close_matches(ind.l2, list(L2_TO_L1), n=1, cutoff=0.3)
-                tip = f"，您是不是想写「{hint[0]}」？" if hint else ""
-                _err(out, ind.loc, f"未知的二级指标「{ind.l2}」{tip}")
+                _err(out, ind.loc, _unknown_l2(ind.l2))
             stated = ind.extra.get("l1")
             if stated and level1_of(ind.l2) and stated != level1_of(ind.l2):
                 _err(out, ind.loc, f"二级指标「{ind.l2}」属于一级指标「{level1_of(ind.l2)}」，不应列在「{stated}」下")
         _check_weights(view, out)
     _check_required(d, out)
+    _check_fields(d, out)
+
+
+def _check_fields(d: Derived, out: list[Problem]) -> None:
+    """targets.defaults keys belong to some layout in use; header fields a layout shows are filled."""
+    layouts = {t.layout.name: t.layout for t in d.targets}
+    known = {k for layout in layouts.values() for k in layout.fields}
+    for key, loc in d.batch.targets.defaults.items():
+        if key not in known:
+            hint = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.5)
+            tip = f"，您是不是想写「{hint[0]}」？" if hint else f"（可用：{'、'.join(sorted(known))}）"
+            _err(out, loc, f"所用表样都没有表头字段「{key}」{tip}")
+    missing: dict[tuple[str, str], list] = {}
+    for view in d.targets:
+        shown = {c.field for row in view.layout.header for c in row if c.field}
+        for key in sorted(shown):
+            if not view.fields.get(key):
+                missing.setdefault((view.layout.name, key), []).append(view)
+    for (layout, key), views in missing.items():
+        label = layouts[layout].fields.get(key, key)
+        names = "、".join(v.unit.name for v in views[:3]) + ("等" if len(views) > 3 else "")
+        _warn(out, views[0].table.loc, f"{len(views)} 张「{layout}」绩效目标表的表头「{label}」（{key}）未填写：{names}；"
+                                       f"可在 targets.defaults 或表的 fields 中填写")
+
+
+def _unknown_l2(name: str) -> str:
+    """Message for a 二级指标 the tree does not know, with the likely intended name."""
+    if name in VALID_L1:
+        under = "、".join(k for k, v in L2_TO_L1.items() if v == name)
+        return f"「{name}」是一级指标；这一列应写二级指标（{name}下可选：{under}），一级指标会自动推出"
+    hint = difflib.get_close_matches(name, list(L2_TO_L1), n=1, cutoff=0.3)
+    tip = f"，您是不是想写「{hint[0]}」？" if hint else f"（可选：{'、'.join(L2_TO_L1)}）"
+    return f"未知的二级指标「{name}」{tip}"
 
 
 def _check_weights(view, out) -> None:
@@ -207,9 +246,12 @@ def _check_required(d: Derived, out) -> None:
         return
     have = {t.table.unit for t in d.targets}
     projects = view.attachment.projects
+    non_additive = view.attachment.rows.of_which == "non_additive"
     for row in view.rows:
         if row.kind != "leaf" or not row.unit or row.unit in have or row.unit in targets.exempt:
             continue
+        if row.of_which and non_additive:
+            continue  # a non-additive 其中 row shows part of its parent's money; the parent is the recipient
         due = d.sums.unit[row.unit].get("due", projects)
         if due > 0:
             _err(out, targets.loc, f"「{row.label}」在附件{view.number}中分得 {format_compact(due)} 万元，"
