@@ -115,8 +115,7 @@ def fit_columns(view: TableView, texts: list[list[str]], width: int) -> Fit:
         for margin in MARGINS:
             twips_per_em = size * 10 * SLACK
             if sum(need) * twips_per_em + 2 * margin * len(cols) <= width:
-                want = [max(n, body[j], min(head[j], max(head[j] / 2, n))) for j, n in enumerate(need)]
-                return Fit(size, margin, _share(need, want, twips_per_em, margin, width))
+                return Fit(size, margin, _share(need, body, head, twips_per_em, 2 * margin, width))
     size, margin = FITS[-1][0], MARGINS[-1]
     need = [_min_em(c, wrapped[j], head[j], formula[j]) for j, c in enumerate(cols)]
     return Fit(size, margin, scale_widths(need, width))
@@ -127,7 +126,28 @@ def _min_em(col: TableColumn, body: float, head: float, formula: float) -> float
     if col.width:
         return float(col.width)
     lines = 2 if col.kind != "money" else HEADER_LINES
-    return max(body, formula, min(head, max(head / lines, 2.0)), 1.0)
+    return max(body, formula, min(head, max(head / lines, 2.0, unbreakable_em(col.label))), 1.0)
+
+
+OPENING, CLOSING = "（《“‘〔【", "）》”’〕】，。、：；！？"
+
+
+def unbreakable_em(text: str) -> float:
+    """The widest piece of text a line cannot break inside: a run of Latin characters and digits,
+    with the full-width brackets and punctuation that may not be parted from it (绩效（-117w）→ （-117w）)."""
+    widest, piece, glue = 0.0, "", False
+    for ch in text:
+        if ch < "\u2000":
+            piece += ch
+        elif ch in CLOSING:
+            piece += ch
+        elif glue:
+            piece += ch
+        else:
+            widest = max(widest, cjk_em(piece))
+            piece = ch
+        glue = ch in OPENING
+    return max(widest, cjk_em(piece))
 
 
 def _widen_groups(cols: list[TableColumn], need: list[float]) -> None:
@@ -148,19 +168,31 @@ def _widen_groups(cols: list[TableColumn], need: list[float]) -> None:
             j += 1
 
 
-def _share(need: list[float], want: list[float], twips_per_em: float, margin: int, width: int) -> list[int]:
-    """Widths in twips: each column's minimum, spare width first towards what it wants (headers on
-    two lines), the rest shared equally so that figure columns get air, not only the label column."""
-    pad = 2 * margin
-    base = [n * twips_per_em + pad for n in need]
-    spare = width - sum(base)
-    gaps = [(w - n) * twips_per_em for n, w in zip(need, want, strict=True)]
-    wanted = sum(gaps)
-    if wanted > 0:
-        take = min(1.0, spare / wanted)
-        base = [b + g * take for b, g in zip(base, gaps, strict=True)]
-    extra = (width - sum(base)) / len(base)
-    return scale_widths([b + extra for b in base], width)
+def _share(need: list[float], body: list[float], head: list[float], twips_per_em: float, pad: int,
+           width: int) -> list[int]:
+    """Widths in twips from minimum widths in em: headers first wrap onto as few lines as the width
+    allows, evenly across columns; then wrapped unit labels unwrap; what is left is shared equally,
+    so figure columns get air too. `pad` is the two cell margins of a column."""
+    room = (width - pad * len(need)) / twips_per_em
+
+    def at(lines: float) -> list[float]:
+        return [max(n, h / lines) for n, h in zip(need, head, strict=True)]
+
+    lo, hi = 1.0, float(HEADER_LINES)
+    if sum(at(lo)) <= room:
+        hi = lo
+    else:
+        for _ in range(20):
+            mid = (lo + hi) / 2
+            lo, hi = (lo, mid) if sum(at(mid)) <= room else (mid, hi)
+    ems = at(hi)
+    gaps = [max(b - e, 0.0) for b, e in zip(body, ems, strict=True)]
+    spare = room - sum(ems)
+    if sum(gaps) > 0 and spare > 0:
+        take = min(1.0, spare / sum(gaps))
+        ems = [e + g * take for e, g in zip(ems, gaps, strict=True)]
+    extra = max(room - sum(ems), 0.0) / len(ems)
+    return scale_widths([(e + extra) * twips_per_em + pad for e in ems], width)
 
 
 def _header_rows(view: TableView, fit: Fit) -> list[str]:
