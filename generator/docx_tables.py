@@ -42,7 +42,7 @@ FITS = [(24, False), (21, False), (20, False), (18, False), (16, False),
         (18, True), (16, True), (15, True), (14, True), (13, False), (13, True)]
 MARGINS = (57, 28)  # cell margins tried per size, twips (1 mm, 0.5 mm)
 HEADER_LINES = 4  # a money column's header may wrap onto this many lines
-SLACK = 1.05  # room for rounding and for faces a little wider than cjk_em assumes
+SLACK = 1.02  # cjk_em is an upper bound already; a little room for rounding
 ROW_HEIGHT = 1.5  # minimum row height in em, so rows in different faces line up
 
 

@@ -214,8 +214,8 @@ def place_header(layout: Layout) -> list[list[Placed]]:
             placed.append(Placed(col, hc.span, hc, "restart" if hc.rowspan > 1 else None))
             col += hc.span
         if col != n or queue:
-            extra = "（多出单元格）" if queue else ""
-            raise RenderError(f"{layout.loc.file}: 表样「{layout.name}」header 第 {r} 行占 {col} 列{extra}，grid 有 {n} 列")
+            what = f"多出 {len(queue)} 个单元格" if queue else f"各单元格 span 之和为 {col}"
+            raise RenderError(f"{layout.loc.file}: 表样「{layout.name}」header 第 {r} 行{what}，grid 有 {n} 列")
         out.append(placed)
     if pending:
         raise RenderError(f"{layout.loc.file}: 表样「{layout.name}」header 的 rowspan 超出表头行数")
