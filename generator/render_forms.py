@@ -1,0 +1,167 @@
+"""The forms and the letter as WordprocessingML fragments: 财会监督责任人报备表, 跟踪反馈表, 函.
+
+Each function returns what follows the attachment's 附件N label and centred title: the caller
+(render_notice) prints those from the template, so their fonts stay in the template's styles.
+"""
+
+from __future__ import annotations
+
+from .derive import Derived
+from .derive_notice import notice_context
+from .errors import RenderError, format_problems
+from .model import Unit
+from .ooxml import (
+    FANGSONG,
+    HEITI,
+    TEXT_WIDTH,
+    TEXT_WIDTH_LANDSCAPE,
+    cell,
+    cell_ppr,
+    para,
+    row,
+    rpr,
+    run,
+    scale_widths,
+    table,
+    text_em,
+)
+from .sums import Numbered
+from .textfill import fill
+
+FILING_COLUMNS = ["序号", "部门（单位）", "姓名", "职务", "联系电话"]
+FILING_WEIGHTS = [1.2, 5, 2, 2.4, 3]
+FEEDBACK_COLUMNS = ["序号", "收到的财政专项资金名称", "文号", "资金金额", "实际支出金额", "资金支出方向",
+                    "未支出金额", "实际支出进度", "未按计划或预算执行要求支出的原因", "整改措施及整改时间"]
+FEEDBACK_WEIGHTS = [2.2, 6, 4, 3.2, 3.2, 4, 3.2, 3.2, 6, 5]
+CHAR = 320  # one 3号 character in twips
+FORM_SIZE = 28  # 4号: form tables and lines
+FEEDBACK_SIZE = 21  # 5号: the ten-column feedback table
+NOTE_CHAR = 240  # one 小4 character (公文-表单说明)
+
+
+def form_line(text: str, tabs: list[tuple[str, int]] | None = None) -> str:
+    """A line of a form (填报部门（公章）：, 填报人：) in the template's 公文-表单文字 style; \\t is a tab."""
+    stops = "".join(f'<w:tab w:val="{kind}" w:pos="{pos}"/>' for kind, pos in tabs or [])
+    props = '<w:pPr><w:pStyle w:val="GwFormText"/>' + (f"<w:tabs>{stops}</w:tabs>" if stops else "") + "</w:pPr>"
+    runs = "<w:r><w:tab/></w:r>".join(run(piece) for piece in text.split("\t"))
+    return para(runs, props)
+
+
+def _cell_text(text: str, width: int, size: int, font: str = FANGSONG, align: str = "center",
+               **kw) -> str:
+    return cell(para(run(text, rpr(font, size)) if text else "", cell_ppr(align, mark=rpr(font, size))), width,
+                **kw)
+
+
+def _header_row(labels: list[str], widths: list[int], size: int) -> str:
+    return row("".join(_cell_text(label, w, size, HEITI) for label, w in zip(labels, widths, strict=True)), header=True)
+
+
+def _blank_row(widths: list[int], size: int, first: str = "", height: int = 567) -> str:
+    cells = [_cell_text(first if i == 0 else "", w, size) for i, w in enumerate(widths)]
+    return row("".join(cells), height=height)
+
+
+def recipients(derived: Derived) -> list[Unit]:
+    """Units that must file: those with a target table, and positive leaf rows of targets.required_for's table."""
+    wanted = {t.table.unit for t in derived.targets}
+    key = derived.batch.targets.required_for
+    number = next((x.number for x in derived.attachments if key and x.attachment.key == key), None)
+    view = derived.tables.get(number) if number else None
+    if view is not None:
+        projects = view.attachment.projects
+        for r in view.rows:
+            if r.kind == "leaf" and r.unit and derived.sums.unit[r.unit].get("due", projects) > 0:
+                wanted.add(r.unit)
+    return [u for u in derived.batch.registry.walk() if u.id in wanted]
+
+
+def filing_form_xml(derived: Derived, numbered: Numbered) -> str:
+    """财会监督责任人报备表: 填报部门（公章）：, the five-column table, 填报人/填报时间, the note."""
+    att = numbered.attachment
+    widths = scale_widths(FILING_WEIGHTS, TEXT_WIDTH)
+    rows = [_header_row(FILING_COLUMNS, widths, FORM_SIZE)]
+    if att.prefill == "recipients":
+        for i, unit in enumerate(recipients(derived), 1):
+            texts = [str(i), unit.name, "", "", ""]
+            aligns = ["center", "left", "center", "center", "center"]
+            rows.append(row("".join(_cell_text(t, w, FORM_SIZE, align=a)
+                                    for t, w, a in zip(texts, widths, aligns, strict=True)), height=567))
+    else:
+        rows.extend(_blank_row(widths, FORM_SIZE) for _ in range(att.rows_count))
+    parts = [form_line("填报部门（公章）："), table("".join(rows), widths),
+             form_line("填报人：\t填报时间：", [("left", TEXT_WIDTH // 2)])]
+    if att.note:
+        parts.append(form_line(att.note))
+    return "".join(parts)
+
+
+def feedback_form_xml(numbered: Numbered) -> str:
+    """跟踪反馈表 (landscape): header line and 单位：万元, ten columns, 合计, numbered blank rows, 说明."""
+    att = numbered.attachment
+    widths = scale_widths(FEEDBACK_WEIGHTS, TEXT_WIDTH_LANDSCAPE)
+    rows = [_header_row(FEEDBACK_COLUMNS, widths, FEEDBACK_SIZE), _blank_row(widths, FEEDBACK_SIZE, "合计")]
+    rows.extend(_blank_row(widths, FEEDBACK_SIZE, str(i)) for i in range(1, att.rows_count + 1))
+    header = form_line(f"{att.header_left or ''}\t{att.unit_line}", [("right", TEXT_WIDTH_LANDSCAPE)])
+    return header + table("".join(rows), widths) + notes_xml(att.notes)
+
+
+def notes_xml(notes: list[str]) -> str:
+    """说明 lines: "说明：1、…" hangs so that the following "2、…" lines start under its "1"."""
+    out = []
+    lead = next((n.index("：") + 1 for n in notes if n.startswith("说明：")), 0)
+    indent = round(text_em(notes[0][:lead]) * NOTE_CHAR) if notes else 0
+    for text in notes:
+        first = -indent if text.startswith("说明：") else 0
+        ind = f'<w:ind w:left="{indent}" w:hanging="{-first}"/>' if first else f'<w:ind w:left="{indent}"/>'
+        out.append(para(run(text), f'<w:pPr><w:pStyle w:val="GwFormNote"/>{ind}</w:pPr>'))
+    return "".join(out)
+
+
+def signature_xml(signature: str | None, date: str | None) -> str:
+    """落款 as with a seal (GB/T 9704 7.3.5.1): date 4 characters in from the right, the authority centred
+    over it; two lines of room above for the seal."""
+    if not signature and not date:
+        return ""
+    date_right = 4 * CHAR
+    out = []
+    if signature:
+        shift = (text_em(date) - text_em(signature)) / 2 if date else 0
+        right = max(2 * CHAR, round(date_right + shift * CHAR))
+        out.append(para(run(signature), '<w:pPr><w:pStyle w:val="GwSignature"/><w:spacing w:before="1158"/>'
+                                         f'<w:ind w:right="{right}"/></w:pPr>'))
+    if date:
+        before = "" if signature else '<w:spacing w:before="1158"/>'
+        out.append(para(run(date), f'<w:pPr><w:pStyle w:val="GwSignature"/>{before}'
+                                   f'<w:ind w:right="{date_right}"/></w:pPr>'))
+    return "".join(out)
+
+
+def _letter_style(index: int, text: str) -> str:
+    """A first paragraph ending in "：" is the letter's addressee line: flush left, no indent."""
+    return "GwAddressee" if index == 0 and text.rstrip().endswith("：") else "GwBody"
+
+
+def letter_xml(derived: Derived, numbered: Numbered) -> str:
+    """A letter (函): its body paragraphs with slots filled, then its 落款 if the spec gives one."""
+    att = numbered.attachment
+    context = notice_context(derived.batch, derived.sums, derived.attachments)
+    problems: list = []
+    texts = [fill(text, context, att.loc, problems, "函正文") for text in att.body]
+    if problems:
+        raise RenderError(format_problems(problems))
+    body = "".join(para(run(text), f'<w:pPr><w:pStyle w:val="{_letter_style(i, text)}"/></w:pPr>')
+                   for i, text in enumerate(texts))
+    return body + signature_xml(att.options.get("signature"), att.options.get("sign_date"))
+
+
+def form_xml(derived: Derived, numbered: Numbered) -> str:
+    """The content of a form or letter attachment, by kind."""
+    kind = numbered.attachment.kind
+    if kind == "filing_form":
+        return filing_form_xml(derived, numbered)
+    if kind == "feedback_form":
+        return feedback_form_xml(numbered)
+    if kind == "letter":
+        return letter_xml(derived, numbered)
+    raise RenderError(f"附件{numbered.number}的类型「{kind}」不是表单或函")
