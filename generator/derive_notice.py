@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .model import Batch, Notice
+from .figures import figure_functions
 from .money import format_compact
 from .sums import Numbered, Sums
 from .textfill import fill
@@ -121,6 +122,7 @@ def notice_context(batch: Batch, sums: Sums, numbered: list[Numbered]) -> dict:
         "batch_label": n.batch_label or "", "issuer": n.issuer, "fund_name": fund_name(n),
         "att": {x.attachment.key: x.number for x in numbered if x.attachment.key},
         "att_title": {x.attachment.key: x.title for x in numbered if x.attachment.key},
+        **figure_functions(batch, sums),
     }
 
 

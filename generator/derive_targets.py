@@ -10,6 +10,7 @@ from .model import Batch, Indicator, Layout, TargetTable, Unit
 from .money import ZERO, format_compact
 from .sums import Sums
 from .derive_notice import fund_name
+from .figures import figure_functions
 from .textfill import fill
 
 
@@ -61,12 +62,16 @@ def build_target(batch: Batch, sums: Sums, table: TargetTable, problems: list) -
     amount = target_amount(batch, sums, table)
     context = {"unit": unit, "amount": format_compact(amount, False), "year": batch.notice.year,
                "program": batch.notice.program, "issuer": batch.notice.issuer,
-               "fund_name": fund_name(batch.notice), **batch.notice.slots}
+               "fund_name": fund_name(batch.notice), **batch.notice.slots,
+               **figure_functions(batch, sums, None if table.covers == "batch" else table.unit)}
     fields = {k: fill(v, context, table.loc, problems, f"表头字段 {k}") for k, v in table.fields.items()}
     goal = fill(table.goal, context, table.goal_loc or table.loc, problems, "年度总体目标")
     subtitle = fill(layout.subtitle, context, layout.loc, problems, "副标题") if layout.subtitle else None
-    return TargetView(table, layout, unit, amount, fields, goal, layout.title, subtitle,
-                      number_indicators(table.indicators, layout.numbering))
+    rows = number_indicators(table.indicators, layout.numbering)
+    for row in rows:
+        row.value = fill(row.value, context, row.source.loc, problems, "指标值")
+        row.name = fill(row.name, context, row.source.loc, problems, "三级指标")
+    return TargetView(table, layout, unit, amount, fields, goal, layout.title, subtitle, rows)
 
 
 def number_indicators(indicators: list[Indicator], numbering: str) -> list[IndicatorRow]:

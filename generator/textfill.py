@@ -44,4 +44,6 @@ def fill(text: str | None, context: dict, loc: Loc | None, problems: list[Proble
         problems.append(Problem(loc, f"{what}中的{_undefined(str(e.message or e), context)}"))
     except jinja2.TemplateError as e:
         problems.append(Problem(loc, f"{what}中的填空写法有误：{e}"))
+    except (TypeError, ValueError) as e:
+        problems.append(Problem(loc, f"{what}中的填空调用有误：{e}"))
     return text
