@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .derive_notice import fund_name
+from .figures import figure_functions
 from .indicators import level1_of
 from .model import Batch, Indicator, Layout, TargetTable, Unit
 from .money import ZERO, format_compact
 from .sums import Sums
-from .derive_notice import fund_name
-from .figures import figure_functions
 from .textfill import fill
 
 
@@ -39,6 +39,11 @@ class TargetView:
     title: str
     subtitle: str | None
     rows: list[IndicatorRow]
+    header_texts: dict[int, str]  # id(HeaderCell) → its text for this table, filled once here
+
+    def header_text(self, cell) -> str:
+        """The text of one header cell of this table's layout (field, amount, goal or filled layout text)."""
+        return self.header_texts.get(id(cell), "")
 
     @property
     def weight_sum(self) -> Decimal:
@@ -71,7 +76,18 @@ def build_target(batch: Batch, sums: Sums, table: TargetTable, problems: list) -
     for row in rows:
         row.value = fill(row.value, context, row.source.loc, problems, "指标值")
         row.name = fill(row.name, context, row.source.loc, problems, "三级指标")
-    return TargetView(table, layout, unit, amount, fields, goal, layout.title, subtitle, rows)
+    texts, header_context = {}, {**context, **fields}
+    for header_row in layout.header:
+        for cell in header_row:
+            if cell.field:
+                texts[id(cell)] = fields.get(cell.field, "")
+            elif cell.value == "amount":
+                texts[id(cell)] = context["amount"]
+            elif cell.value == "goal":
+                texts[id(cell)] = goal
+            else:
+                texts[id(cell)] = fill(cell.text or "", header_context, layout.loc, problems, "表样表头")
+    return TargetView(table, layout, unit, amount, fields, goal, layout.title, subtitle, rows, texts)
 
 
 def number_indicators(indicators: list[Indicator], numbering: str) -> list[IndicatorRow]:

@@ -11,9 +11,8 @@ import math
 from dataclasses import dataclass, field
 
 from .derive_targets import IndicatorRow, TargetView
-from .errors import Problem, RenderError
+from .errors import RenderError
 from .model import HeaderCell, Layout
-from .money import format_compact
 from .ooxml import (
     FANGSONG,
     HEITI,
@@ -30,7 +29,6 @@ from .ooxml import (
     scale_widths,
     table_margins,
 )
-from .textfill import fill
 
 TITLE_SIZE = 36  # 小二
 SUBTITLE_SIZE = 32  # 三号
@@ -223,22 +221,8 @@ def place_header(layout: Layout) -> list[list[Placed]]:
 
 
 def header_text(hc: HeaderCell, view: TargetView) -> str:
-    """A header cell's text: a spec field, the amount, the goal, or layout text with {{ amount }} filled."""
-    if hc.field:
-        return view.fields.get(hc.field, "")
-    if hc.value == "amount":
-        return format_compact(view.amount, False)
-    if hc.value == "goal":
-        return view.goal
-    text = hc.text or ""
-    if "{{" not in text and "{%" not in text:
-        return text
-    problems: list[Problem] = []
-    context = {"amount": format_compact(view.amount, False), "unit": view.unit, **view.fields}
-    filled = fill(text, context, view.layout.loc, problems, "表样表头")
-    if problems:
-        raise RenderError("\n".join(str(p) for p in problems))
-    return filled
+    """A header cell's text, as derived for this table (derive_targets fills fields, amount, goal, slots)."""
+    return view.header_text(hc)
 
 
 def _varies(hc: HeaderCell) -> bool:

@@ -21,7 +21,7 @@ from .derive_tables import TableView
 from .derive_targets import TargetView
 from .errors import RenderError
 from .model import NumberFormat
-from .money import ZERO, decimals_of, excel_number_format, format_amount, format_compact
+from .money import ZERO, decimals_of, excel_number_format, format_amount
 from .sums import Numbered
 from .xlsx_styles import Palette, line_count, load_styles, merge_text, put_text, row_height, text_width
 
@@ -34,7 +34,6 @@ FEEDBACK_COLUMNS = ["序号", "收到的财政专项资金名称", "文号", "�
 FEEDBACK_WIDTHS = [5, 20, 14, 10, 11, 14, 10, 10, 20, 18]
 FEEDBACK_MONEY = "#,##0.00;-#,##0.00;"  # a blank form shows no zeros
 FEEDBACK_PERCENT = "0.00%"
-AMOUNT_SLOT = re.compile(r"\{\{\s*amount\s*\}\}")
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 CHINESE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 
@@ -376,13 +375,8 @@ def write_target(ws, pal: Palette, view: TargetView, top: int, number: str | Non
                 ws.merge_range(r0, c, r1, c1, "", amount_fmt)
             ws.write_number(r0, c, float(view.amount), amount_fmt)
             continue
-        if cell.field:
-            text, role = view.fields.get(cell.field, ""), "target_field"
-        elif cell.value == "goal":
-            text, role = view.goal, "target_field"
-        else:
-            text = AMOUNT_SLOT.sub(format_compact(view.amount, False), cell.text or "")
-            role = "target_label"
+        text = view.header_text(cell)
+        role = "target_field" if cell.field or cell.value == "goal" else "target_label"
         fmt = pal.get(role, align="left") if cell.align == "left" else pal.get(role)
         merge_text(ws, pal, r0, c, r1, c1, text, fmt)
         if cell.rowspan == 1:

@@ -19,6 +19,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from generator import ooxml
+from generator.derive_targets import build_target
 from generator.docx_tables import allocation_table_xml, body_texts, fit_columns, target_tables_xml
 from generator.errors import RenderError
 from generator.model import HeaderCell
@@ -357,8 +358,10 @@ def test_a_new_layout_needs_no_code(mini):
             [HeaderCell(text="其中：{{ local_dept }}", span=2)],
         ],
         indicator_header=["一级", "二级", "指标", "目标值", "分值"])
+    batch = dataclasses.replace(mini.batch, layouts={**mini.batch.layouts, view.table.layout: layout})
+    view = build_target(batch, mini.sums, view.table, [])  # the layout is data: derive with it, no code change
     rows = [dataclasses.replace(r, extra={"weight": str(i)}) for i, r in enumerate(view.rows, 1)]
-    table = read_back(target_tables_xml([dataclasses.replace(view, layout=layout, rows=rows)], "per_page")).tables[0]
+    table = read_back(target_tables_xml([dataclasses.replace(view, rows=rows)], "per_page")).tables[0]
     got = rows_of(table)
     assert got[:4] == [["项目名称", "示例能力提升补助资金"], ["资金", "合计60万元", "备注"],
                        ["", "其中：甲县卫生健康局", ""], ["一级", "二级", "指标", "目标值", "分值"]]
