@@ -47,10 +47,19 @@ def _clean_tags(xml: str) -> str:
     return DocxTemplate.patch_xml(None, xml).replace(_EMPTY_RUN, "")
 
 
-@lru_cache(maxsize=8)
 def load_template(name: str) -> TemplatePackage:
-    """The template templates/docx/<name>, read, cleaned and compiled once per process."""
+    """The template templates/docx/<name>, read, cleaned and compiled once per process (again only if a
+    clerk saves a new version of the file while the process runs)."""
     path = TEMPLATE_DIR / name
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError as e:
+        raise RenderError(f"找不到 Word 模板 {path}：{e}") from e
+    return _compile_template(path, stamp)
+
+
+@lru_cache(maxsize=8)
+def _compile_template(path: Path, stamp: int) -> TemplatePackage:
     try:
         with zipfile.ZipFile(path) as zf:
             parts = {info.filename: zf.read(info) for info in zf.infolist()}

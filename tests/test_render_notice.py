@@ -500,3 +500,38 @@ def test_pdf_attachments_start_pages_landscape_for_wide_tables(previews):
     seed_pages, seed_wide = pdf_pages(seed_pdf), landscape_pages(seed_pdf)
     feedback = next(i for i, p in enumerate(seed_pages, 1) if p.startswith("附件3"))
     assert feedback in seed_wide and len(seed_pages) not in seed_wide  # back to portrait for the 版记
+
+
+def edited_template(tmp_path: Path, monkeypatch, old: str, new: str, part: str = "word/document.xml") -> None:
+    """A copy of templates/docx with one text edit in notice.docx, as a clerk would save it from Word."""
+    import generator.docx_package as package
+
+    source = HERE.parent / "templates" / "docx" / "notice.docx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(tmp_path / "notice.docx", "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == part:
+                assert old.encode() in data
+                data = data.replace(old.encode(), new.encode())
+            zout.writestr(info, data)
+    monkeypatch.setattr(package, "TEMPLATE_DIR", tmp_path)
+
+
+def test_clerk_edits_wording_and_fonts_in_the_template(tmp_path, monkeypatch, mini):
+    edited_template(tmp_path, monkeypatch, "抄送：", "抄报：")
+    data = render_notice(mini)
+    assert "抄报：财政部示例监管局。" in [text_of(tr) for tr in imprint(docx_part(data)).findall("w:tr", NS)]
+    with zipfile.ZipFile(HERE.parent / "templates" / "docx" / "notice.docx") as zf:
+        styles_xml = zf.read("word/styles.xml").decode()
+    body_style = re.search(r'w:styleId="GwBody".*?</w:style>', styles_xml).group(0)
+    changed = styles_xml.replace(body_style, body_style.replace('w:eastAsia="仿宋_GB2312"', 'w:eastAsia="仿宋"'))
+    edited_template(tmp_path, monkeypatch, styles_xml, changed, "word/styles.xml")
+    data = render_notice(mini)
+    doc, styles = docx_part(data), Styles(data)
+    assert [p["eastAsia"] for p in run_props(styles, paragraphs(doc, "GwBody")[0])] == ["仿宋"]
+
+
+def test_broken_template_tag_is_reported_in_chinese(tmp_path, monkeypatch, mini):
+    edited_template(tmp_path, monkeypatch, "{{ doc_number }}", "{{ doc_number ")
+    with pytest.raises(RenderError, match="标记写法有误"):
+        render_notice(mini)
