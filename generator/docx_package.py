@@ -106,6 +106,8 @@ def render_docx(package: TemplatePackage, context: dict, section: str | None = N
     xml = render_document_xml(package, context)
     if section is not None:
         at = xml.rfind(package.section)
+        if at < 0:
+            raise RenderError(f"Word 模板 {package.path.name} 的页面设置（w:sectPr）在填写后找不到了")
         xml = xml[:at] + section + xml[at + len(package.section):]
     return write_docx(package.parts, xml)
 

@@ -108,6 +108,8 @@ def styles_xml() -> str:
         style("GwImprintRight", "公文-版记印发日期",
               NO_GRID + spacing(0, 0, 560) + f'<w:ind w:right="{CHAR4}"/><w:jc w:val="right"/>',
               fonts(FANGSONG) + size(28)),
+        style("GwTag", "模板标记（生成时删除）", NO_GRID + spacing(0, 0, None), fonts(FANGSONG) + '<w:color w:val="808080"/>'
+              + size(18)),
         style("GwSpacer", "公文-占位", NO_GRID + spacing(0, 0, 20), size(2)),
         style("GwPageOdd", "公文-页码（单页）", NO_GRID + spacing(0, 0, 320)
               + f'<w:ind w:right="{CHAR4}"/><w:jc w:val="right"/>', fonts(SONGTI, SONGTI) + size(28)),
@@ -158,8 +160,8 @@ def p(pstyle: str, *runs: str) -> str:
 
 
 def tag(text: str) -> str:
-    """A paragraph that holds only a docxtpl paragraph or row tag."""
-    return p("GwSpacer", t(text))
+    """A paragraph that holds only a docxtpl paragraph or row tag (removed when rendering)."""
+    return p("GwTag", t(text))
 
 
 TAB = "<w:r><w:tab/></w:r>"
@@ -196,14 +198,14 @@ def imprint_table() -> str:
     grid = f'<w:tblGrid><w:gridCol w:w="{half}"/><w:gridCol w:w="{TEXT_WIDTH - half}"/></w:tblGrid>'
     rows = [
         imprint_cell(TEXT_WIDTH, p("GwDisclosure", t("{{ disclosure_before_cc }}")), 2, bottom_thick=True),
-        imprint_cell(TEXT_WIDTH, p("GwSpacer", t("{%tr if cc_text %}")), 2),
+        imprint_cell(TEXT_WIDTH, p("GwTag", t("{%tr if cc_text %}")), 2),
         imprint_cell(TEXT_WIDTH, p("GwImprintCc", t("抄送：{{ cc_text }}")), 2),
-        imprint_cell(TEXT_WIDTH, p("GwSpacer", t("{%tr endif %}")), 2),
+        imprint_cell(TEXT_WIDTH, p("GwTag", t("{%tr endif %}")), 2),
         imprint_cell(half, p("GwImprintLeft", t("{{ printer }}")))
         + imprint_cell(TEXT_WIDTH - half, p("GwImprintRight", t("{{ print_date }}印发"))),
-        imprint_cell(TEXT_WIDTH, p("GwSpacer", t("{%tr if copies %}")), 2),
+        imprint_cell(TEXT_WIDTH, p("GwTag", t("{%tr if copies %}")), 2),
         imprint_cell(TEXT_WIDTH, p("GwImprintRight", t("共印{{ copies }}份。")), 2),
-        imprint_cell(TEXT_WIDTH, p("GwSpacer", t("{%tr endif %}")), 2),
+        imprint_cell(TEXT_WIDTH, p("GwTag", t("{%tr endif %}")), 2),
     ]
     body = "".join(f'<w:tr><w:trPr><w:cantSplit/></w:trPr>{r}</w:tr>' for r in rows)
     return f"<w:tbl>{props}{grid}{body}</w:tbl>"
