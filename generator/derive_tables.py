@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .model import MEASURES, Attachment, Batch, Column, Unit
+from .model import MEASURES, Attachment, Batch, Column, NumberFormat, Unit
 from .money import ZERO, format_compact
 from .sums import Figures, Sums
 
@@ -31,6 +31,7 @@ class TableColumn:
     formula_text: str | None = None  # "d=a+b+c" for the formula row
     width: float | None = None
     is_perf: bool = False  # the lettered part that is also 其中：绩效奖补
+    number_format: NumberFormat | None = None  # the table's format with this column's zero rule
 
 
 @dataclass
@@ -94,8 +95,12 @@ def build_table(batch: Batch, sums: Sums, att: Attachment, number: str, title: s
 
 def _columns(batch: Batch, att: Attachment) -> list[TableColumn]:
     out: list[TableColumn] = []
+    table = att.number_format
     for col in att.columns:
-        out.extend(_expand(batch, col))
+        for expanded in _expand(batch, col):
+            if expanded.kind == "money":
+                expanded.number_format = NumberFormat(table.decimals, table.thousands, col.zero or table.zero)
+            out.append(expanded)
     if att.formula_row:
         _assign_letters(out)
     return out
@@ -156,6 +161,13 @@ class _RowBuilder:
         self.rules = att.rows
         self.projects = att.projects
         self.rows: list[TableRow] = []
+        self.rank = {uid: i for i, uid in enumerate(self.rules.order)}
+
+    def ordered(self, units: list[Unit]) -> list[Unit]:
+        """Siblings in rows.order first (in that order), the rest in registry order."""
+        if not self.rank:
+            return units
+        return sorted(units, key=lambda u: self.rank.get(u.id, len(self.rank)))
 
     def values(self, fig: Figures) -> dict[str, Decimal]:
         return {c.key: column_value(fig, c, self.projects) for c in self.columns if c.kind == "money"}
@@ -201,10 +213,10 @@ class _RowBuilder:
                                     unit.of_which))
             additive = not unit.of_which or self.rules.of_which == "additive"
             (self.rows[parent].children if additive else self.rows[parent].of_which_children).append(idx)
-            for child in unit.children:
+            for child in self.ordered(unit.children):
                 self.emit(child, idx, depth + 1, group)
         else:
-            for child in unit.children:
+            for child in self.ordered(unit.children):
                 self.emit(child, parent, depth, group)
 
 
@@ -217,10 +229,10 @@ def _rows(batch: Batch, sums: Sums, att: Attachment, columns: list[TableColumn])
             label = rules.group_labels.get(group.id, f"{group.name}合计")
             gidx = b.add(TableRow(label, "group", 1, {}, group=group.id))
             b.rows[total].children.append(gidx)
-            for root in _roots_for(registry, b, group.id):
+            for root in b.ordered(_roots_for(registry, b, group.id)):
                 b.emit(root, gidx, 2, group.id)
     else:
-        for root in registry.roots:
+        for root in b.ordered(registry.roots):
             b.emit(root, total, 1, b.group_of(root) if rules.group_override else root.group)
     _sum_up(b.rows, columns)
     return b.rows

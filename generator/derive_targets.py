@@ -68,7 +68,7 @@ def build_target(batch: Batch, sums: Sums, table: TargetTable, problems: list) -
     context = {"unit": unit, "amount": format_compact(amount, False), "year": batch.notice.year,
                "program": batch.notice.program, "issuer": batch.notice.issuer,
                "fund_name": fund_name(batch.notice), **batch.notice.slots,
-               **figure_functions(batch, sums, None if table.covers == "batch" else table.unit)}
+               **figure_functions(batch, sums, None if table.covers == "batch" else table.unit), "v": table.vars}
     fields = {k: fill(v, context, table.loc, problems, f"表头字段 {k}") for k, v in table.fields.items()}
     goal = fill(table.goal, context, table.goal_loc or table.loc, problems, "年度总体目标")
     subtitle = fill(layout.subtitle, context, layout.loc, problems, "副标题") if layout.subtitle else None
@@ -87,7 +87,8 @@ def build_target(batch: Batch, sums: Sums, table: TargetTable, problems: list) -
                 texts[id(cell)] = goal
             else:
                 texts[id(cell)] = fill(cell.text or "", header_context, layout.loc, problems, "表样表头")
-    return TargetView(table, layout, unit, amount, fields, goal, layout.title, subtitle, rows, texts)
+    title = fill(table.title or layout.title, context, table.loc, problems, "表题")
+    return TargetView(table, layout, unit, amount, fields, goal, title, subtitle, rows, texts)
 
 
 def number_indicators(indicators: list[Indicator], numbering: str) -> list[IndicatorRow]:

@@ -78,13 +78,12 @@ def face(font: str, size: int) -> str:
 
 def body_texts(view: TableView) -> list[list[str]]:
     """The printed text of every body cell, row by row (zero rule applied by money.format_cell)."""
-    fmt = view.attachment.number_format
-    keys = [(c.kind, c.key) for c in view.columns]
+    keys = [(c.kind, c.key, c.number_format) for c in view.columns]
     out = []
     for r in view.rows:
         sub = r.is_subtotal
         out.append([format_cell(r.values.get(key), fmt, sub) if kind == "money" else
-                    (r.code if kind == "code" else r.label) for kind, key in keys])
+                    (r.code if kind == "code" else r.label) for kind, key, fmt in keys])
     return out
 
 

@@ -179,6 +179,7 @@ class Column:
     labels: list[str] = field(default_factory=list)  # per measure, for a project group
     part: str | None = None
     width: float | None = None
+    zero: str | None = None  # this column's zero rule, overriding the table's
 
 
 @dataclass
@@ -196,6 +197,7 @@ class RowRules:
     of_which: str = "additive"  # additive | non_additive
     group_override: dict[str, str] = field(default_factory=dict)
     names: str = "name"  # name | short
+    order: list[str] = field(default_factory=list)  # unit ids printed first, in this order, among their siblings
     loc: Loc | None = None
 
 
@@ -259,6 +261,8 @@ class TargetTable:
     weight_total: Decimal | None = None
     goal_loc: Loc | None = None
     field_locs: dict[str, Loc] = field(default_factory=dict)
+    vars: dict[str, str] = field(default_factory=dict)  # per-table values for shared indicator sets ({{ v.x }})
+    title: str | None = None  # overrides the layout's title for this table
 
 
 @dataclass
@@ -310,6 +314,7 @@ class Targets:
 
     tables: list[TargetTable]
     required_for: str | None = None  # attachment key whose positive leaf rows need a table
+    required_levels: list[str] = field(default_factory=list)  # or: rows of these levels need one
     exempt: list[str] = field(default_factory=list)
     loc: Loc | None = None
     defaults: dict[str, Loc] = field(default_factory=dict)  # header field → where targets.defaults sets it

@@ -237,10 +237,12 @@ def _allocation_header(ws, pal: Palette, view: TableView, head: int, widths: lis
 
 def _allocation_body(ws, pal: Palette, view: TableView, data: int, widths: list[float]) -> None:
     """Data rows: labels, codes, and each money cell as an input number or a formula with its value."""
-    nf = view.attachment.number_format
-    decimals = nf.decimals
-    sub_nf, leaf_nf = _zero_rule_formats(nf)
+    decimals = view.attachment.number_format.decimals
     money = [(c, col.key, xl_col_to_name(c)) for c, col in enumerate(view.columns) if col.kind == "money"]
+    zero_rules = {col.key: _zero_rule_formats(col.number_format) for col in view.columns if col.kind == "money"}
+    styles = ("total", "subtotal", "leaf")
+    num_fmts = {(style, key): pal.get(f"{style}_number", num_format=rules[1] if style == "leaf" else rules[0])
+                for style in styles for key, rules in zero_rules.items()}
     letters = {key: letter for _, key, letter in money}
     label_col = [c for c, col in enumerate(view.columns) if col.kind == "unit"]
     code_col = [c for c, col in enumerate(view.columns) if col.kind == "code"]
@@ -253,7 +255,6 @@ def _allocation_body(ws, pal: Palette, view: TableView, data: int, widths: list[
         style = "total" if row.kind in ("total", "group") else row.kind
         indent = max(row.depth - 1, 0) if style != "total" else 0
         label_fmt = pal.get(f"{style}_label", indent=indent) if indent else pal.get(f"{style}_label")
-        num_fmt = pal.get(f"{style}_number", num_format=leaf_nf if style == "leaf" else sub_nf)
         for c in label_col:
             put_text(ws, pal, r, c, row.label, label_fmt)
             if text_width(row.label) + 2 * indent > widths[c] - 1.5:
@@ -264,6 +265,7 @@ def _allocation_body(ws, pal: Palette, view: TableView, data: int, widths: list[
         for c, key, letter in money:
             value = values.get(key, ZERO)
             calc = calcs.get((i, key))
+            num_fmt = num_fmts[(style, key)]
             if calc is None:
                 ws.write_number(r, c, float(value), num_fmt)
                 continue

@@ -15,7 +15,7 @@ BY_KIND = {
     "letter": ["body", "signature", "sign_date"],
 }
 ROW_KEYS = ["total_label", "groups", "group_labels", "levels", "labels", "names", "show_empty", "include",
-            "exclude", "of_which", "group_override"]
+            "exclude", "of_which", "group_override", "order"]
 
 
 def read_attachments(rd: Reader, top: Obj, projects: list[Project]) -> list[Attachment]:
@@ -91,9 +91,17 @@ def _read_table(rd: Reader, obj: Obj, att: Attachment, projects: list[Project]) 
 def _read_column(rd: Reader, item, loc: Loc, projects: list[Project]) -> Column | None:
     if item in ("code", "unit"):
         return Column(item, loc, label="单位编码" if item == "code" else "单位名称")
-    cobj = rd.obj(item, loc, ["code", "unit", "measure", "project", "measures", "labels", "part", "label", "width"], "列")
+    cobj = rd.obj(item, loc, ["code", "unit", "measure", "project", "measures", "labels", "part", "label", "width",
+                              "zero"], "列")
     if cobj is None:
         return None
+    column = _read_column_kind(rd, cobj, loc, projects)
+    if column is not None:
+        column.zero = cobj.choice("zero", ["blank", "zero", "subtotals"])
+    return column
+
+
+def _read_column_kind(rd: Reader, cobj: Obj, loc: Loc, projects: list[Project]) -> Column | None:
     width = float(cobj.decimal("width")) if cobj.has("width") else None
     label = cobj.text("label")
     if cobj.has("unit") or cobj.has("code"):
@@ -140,6 +148,7 @@ def _read_rows(rd: Reader, obj: Obj) -> RowRules:
     rows.include, rows.exclude = robj.texts("include"), robj.texts("exclude")
     rows.of_which = robj.choice("of_which", ["additive", "non_additive"], "additive")
     rows.group_override = {k: v for k, (v, _) in robj.text_map("group_override").items()}
+    rows.order = robj.texts("order")
     for key in ("levels", "show_empty"):
         for level in getattr(rows, key):
             if level not in LEVELS:

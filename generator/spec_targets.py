@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .model import Indicator, Layout, Loc, Project, Registry, Targets, TargetTable
+from .model import LEVELS, Indicator, Layout, Loc, Project, Registry, Targets, TargetTable
 from .reader import Obj, Reader
 from .yamlsrc import YList, YMap
 
 TARGET_KEYS = ["required_for", "exempt", "defaults", "indicator_sets", "tables"]
 TABLE_KEYS = ["layout", "unit", "units", "covers", "projects", "uses", "fields", "goal", "indicators", "amount",
-              "weight_total"]
+              "weight_total", "vars", "title"]
 
 
 def read_targets(rd: Reader, top: Obj, registry: Registry | None, layouts: dict[str, Layout],
@@ -30,7 +30,21 @@ def read_targets(rd: Reader, top: Obj, registry: Registry | None, layouts: dict[
         uid = str(item)
         if registry and uid not in registry.by_id:
             rd.error(loc, f"单位名录中没有「{uid}」")
-    return Targets(tables, obj.text("required_for"), exempt, obj.loc(), {k: loc for k, (_, loc) in default_map.items()})
+    required, levels = _read_required(rd, obj)
+    return Targets(tables, required_for=required, required_levels=levels, exempt=exempt, loc=obj.loc(),
+                   defaults={k: loc for k, (_, loc) in default_map.items()})
+
+
+def _read_required(rd: Reader, obj: Obj) -> tuple[str | None, list[str]]:
+    """`required_for: alloc` or `required_for: {table: alloc, levels: [province_unit, prefecture]}`."""
+    if isinstance(obj.raw("required_for"), YMap):
+        req = obj.mapping("required_for", ["table", "levels"], "required_for")
+        levels = req.texts("levels")
+        for level in levels:
+            if level not in LEVELS:
+                rd.error(req.loc("levels"), f"未知的层级「{level}」（可选：{'、'.join(LEVELS)}）")
+        return req.text("table", required=True), levels
+    return obj.text("required_for"), []
 
 
 def _read_sets(rd: Reader, obj: Obj, layouts: dict[str, Layout]) -> dict[str, tuple[str, list, Loc]]:
@@ -103,7 +117,8 @@ def _read_table(rd, item, loc, defaults, sets, registry, layouts, projects) -> l
     for uid in units:
         out.append(TargetTable(layout_name, uid, loc, dict(fields), goal, list(indicators), covers,
                                table_projects, obj.decimal("amount"), obj.loc("amount") if obj.has("amount") else None,
-                               weight_total, goal_loc, {k: floc for k, (_, floc) in obj.text_map("fields").items()}))
+                               weight_total, goal_loc, {k: floc for k, (_, floc) in obj.text_map("fields").items()},
+                               {k: v for k, (v, _) in obj.text_map("vars").items()}, obj.text("title")))
     return out
 
 

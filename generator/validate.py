@@ -140,6 +140,9 @@ def check_tables(d: Derived, out: list[Problem]) -> None:
                     _err(out, att.loc, f"附件{view.number}按项目列示「{col.label}」，但提前下达数是按单位填写的"
                                        f"（allocations[].advance），无法分项目计算")
         _check_override(d, view, out)
+        for uid in att.rows.order:
+            if uid not in batch.registry.by_id:
+                _err(out, att.rows.loc, f"rows.order 中的单位「{uid}」不在单位名录中")
         for uid in att.rows.include:
             unit = batch.registry.by_id.get(uid)
             if unit is None:
@@ -207,7 +210,7 @@ def _check_fields(d: Derived, out: list[Problem]) -> None:
     for view in d.targets:
         shown = {c.field for row in view.layout.header for c in row if c.field}
         for key in sorted(shown):
-            if not view.fields.get(key):
+            if key not in view.fields:  # a field given as "" or null is blank on purpose
                 missing.setdefault((view.layout.name, key), []).append(view)
     for (layout, key), views in missing.items():
         label = layouts[layout].fields.get(key, key)
@@ -247,8 +250,11 @@ def _check_required(d: Derived, out) -> None:
     have = {t.table.unit for t in d.targets}
     projects = view.attachment.projects
     non_additive = view.attachment.rows.of_which == "non_additive"
+    by_id = d.batch.registry.by_id
     for row in view.rows:
-        if row.kind != "leaf" or not row.unit or row.unit in have or row.unit in targets.exempt:
+        if not row.unit or row.unit in have or row.unit in targets.exempt:
+            continue
+        if (by_id[row.unit].level not in targets.required_levels) if targets.required_levels else row.kind != "leaf":
             continue
         if row.of_which and non_additive:
             continue  # a non-additive 其中 row shows part of its parent's money; the parent is the recipient
