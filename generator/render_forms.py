@@ -7,8 +7,7 @@ Each function returns what follows the attachment's 附件N label and centred ti
 from __future__ import annotations
 
 from .derive import Derived
-from .derive_notice import notice_context
-from .errors import RenderError, format_problems
+from .errors import RenderError
 from .model import Unit
 from .ooxml import (
     FANGSONG,
@@ -26,7 +25,6 @@ from .ooxml import (
     text_em,
 )
 from .sums import Numbered
-from .textfill import fill
 
 FILING_COLUMNS = ["序号", "部门（单位）", "姓名", "职务", "联系电话"]
 FILING_WEIGHTS = [1.2, 5, 2, 2.4, 3]
@@ -144,15 +142,10 @@ def _letter_style(index: int, text: str) -> str:
 
 def letter_xml(derived: Derived, numbered: Numbered) -> str:
     """A letter (函): its body paragraphs with slots filled, then its 落款 if the spec gives one."""
-    att = numbered.attachment
-    context = notice_context(derived.batch, derived.sums, derived.attachments)
-    problems: list = []
-    texts = [fill(text, context, att.loc, problems, "函正文") for text in att.body]
-    if problems:
-        raise RenderError(format_problems(problems))
+    letter = derived.letters[numbered.number]  # slots filled (and checked) once, in derive
     body = "".join(para(run(text), f'<w:pPr><w:pStyle w:val="{_letter_style(i, text)}"/></w:pPr>')
-                   for i, text in enumerate(texts))
-    return body + signature_xml(att.options.get("signature"), att.options.get("sign_date"))
+                   for i, text in enumerate(letter.body))
+    return body + signature_xml(letter.signature, letter.sign_date)
 
 
 def form_xml(derived: Derived, numbered: Numbered) -> str:

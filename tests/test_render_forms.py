@@ -8,7 +8,6 @@ import pytest
 from conftest import NS, docx_part, paragraphs, text_of, w
 from lxml import etree
 
-from generator.errors import RenderError
 from generator.model import Attachment, Loc
 from generator.pipeline import check_spec
 from generator.render_forms import (
@@ -126,21 +125,37 @@ def test_seed_004_feedback_form_in_the_notice():
     assert "说明：1、地、州、市（单位）根据实际收到财政专项资金情况自行添加行（勿修改表格格式）。" in body
 
 
-def letter_item(body: list[str], **options) -> Numbered:
-    att = Attachment("letter", "关于调整项目资金情况说明的函", LOC, body=body,
-                     options={"signature": None, "sign_date": None} | options)
-    return Numbered("5", att.title, att, True)
+LETTER = """  - kind: letter
+    key: letter
+    title: 关于调整项目资金情况说明的函
+    body:
+{body}
+    signature: 示例省财政厅
+    sign_date: 2024-03-07
+"""
 
 
-def test_letter_body_slots_filled_and_signature(mini):
-    item = letter_item(["省卫生健康委：", "现将{{ year }}年{{ program }}资金调整情况说明如下。"],
-                       signature="示例省财政厅", sign_date="2024年3月7日")
-    root = fragment(letter_xml(mini, item))
-    assert lines(root) == ["省卫生健康委：", "现将2024年示例能力提升资金调整情况说明如下。", "示例省财政厅", "2024年3月7日"]
+def with_letter(tmp_path, body: list[str]):
+    """mini.yaml with a letter attachment appended; returns the check report."""
+    text = MINI.read_text(encoding="utf-8")
+    lines_ = "\n".join(f'      - "{b}"' for b in body)
+    text = text.replace("targets:\n", LETTER.format(body=lines_) + "targets:\n", 1)
+    path = tmp_path / "letter.yaml"
+    path.write_text(text, encoding="utf-8")
+    return check_spec(path)
+
+
+def test_letter_body_slots_filled_and_signature(tmp_path):
+    report = with_letter(tmp_path, ["省卫生健康委：", "现将{{ year }}年{{ program }}资金{{ fig() }}万元调整情况说明如下。"])
+    assert report.ok, [str(p) for p in report.errors]
+    item = next(x for x in report.derived.attachments if x.attachment.kind == "letter")
+    root = fragment(letter_xml(report.derived, item))
+    assert lines(root) == ["省卫生健康委：", "现将2024年示例能力提升资金227万元调整情况说明如下。", "示例省财政厅", "2024年3月7日"]
     styles = [p.find("w:pPr/w:pStyle", NS).get(w("val")) for p in root.findall("w:body/w:p", NS)]
     assert styles == ["GwAddressee", "GwBody", "GwSignature", "GwSignature"]
 
 
-def test_letter_with_an_unknown_slot_is_an_error(mini):
-    with pytest.raises(RenderError, match="nope"):
-        letter_xml(mini, letter_item(["{{ nope }}"]))
+def test_letter_with_an_unknown_slot_is_a_check_error(tmp_path):
+    report = with_letter(tmp_path, ["{{ nope }}"])
+    assert not report.ok
+    assert any("函正文" in p.message and "nope" in p.message for p in report.errors)
