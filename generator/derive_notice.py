@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .model import Batch, Notice
 from .figures import figure_functions
+from .model import Batch, Notice
 from .money import format_compact
 from .sums import Numbered, Sums
 from .textfill import fill
