@@ -20,7 +20,7 @@ from generator.render_notice import mark_runs, notice_file_name, render_notice, 
 HERE = Path(__file__).parent
 MINI = HERE / "data" / "mini.yaml"
 EXAMPLES = HERE.parent / "specs" / "examples"
-SEED_000 = Path("/work/shared/seeds/000_51ba6b8cbf4d7353.txt")
+SEED_000 = HERE.parent.parent / "shared" / "seeds" / "000_51ba6b8cbf4d7353.txt"  # shared/ sits beside the repo
 MM = 56.6929  # twips per mm
 
 
