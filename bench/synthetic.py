@@ -147,8 +147,8 @@ def _attachments() -> list[dict]:
               "columns": [{"unit": "地区（项目承担机构）"}, {"project": "occ", "part": "a"},
                           {"project": "occ", "part": "b"},
                           {"project": "occ", "part": "c", "label": "绩效（{{ total }}w）"},
-                          {"measure": "due", "label": "{{ year }}年应下达资金"},
-                          {"measure": "advance", "label": "{{ year }}年提前下达资金"},
+                          {"measure": "due", "label": "2023年应下达资金"},
+                          {"measure": "advance", "label": "2023年提前下达资金"},
                           {"measure": "this", "label": "本次下达资金"}],
               "rows": {"groups": False, "levels": ["province_unit", "prefecture", "institution"],
                        "labels": {"prefecture": "{name}财政局"}}},
@@ -171,8 +171,8 @@ def _money(rng: random.Random, low: int, high: int, step: int = 1) -> int:
 
 def build_registry(units: int) -> tuple[dict, dict]:
     """A registry with `units` units, and the ids of each role (prov, pref, city, cdc, hosp, county)."""
-    n_pref = max(1, (units - 2) // PER_PREFECTURE)
-    n_prov = units - n_pref * PER_PREFECTURE
+    n_pref = max(1, (units - max(2, units // 10)) // PER_PREFECTURE)
+    n_prov = units - n_pref * PER_PREFECTURE  # about a tenth: 省直 units
     roles: dict[str, list[str]] = {k: [] for k in ("prov", "pref", "city", "cdc", "hosp", "county")}
     tops = []
     for i in range(1, n_prov + 1):
@@ -210,7 +210,7 @@ def build_allocations(roles: dict, rng: random.Random) -> list[dict]:
             due = _money(rng, 100, 900)
             out.append({"unit": unit, "fuyou": {"due": due, "advance": rng.choice([0, due, 500]),
                                                 "perf": rng.choice([0, -52, 8])}})
-    for i, cdc in enumerate(roles["cdc"]):
+    for cdc in roles["cdc"]:
         a = rng.choice([0, 320, 640])
         cell = {"a": a, "b": 55, "c": rng.choice([-25, -18, 0, 3]), "advance": a}
         out.append({"unit": cdc, "occ": cell})
@@ -232,7 +232,7 @@ def build_allocations(roles: dict, rng: random.Random) -> list[dict]:
 def build_targets(roles: dict, allocations: list[dict]) -> dict:
     """One target table per paid leaf row of the matrix: 省直 units, 市本级 bodies, counties."""
     paid = {a["unit"] for a in allocations}
-    cities = [c for c, cdc, hosp in zip(roles["city"], roles["cdc"], roles["hosp"]) if {cdc, hosp} & paid]
+    cities = [c for c, cdc, hosp in zip(roles["city"], roles["cdc"], roles["hosp"], strict=True) if {cdc, hosp} & paid]
     return {
         "required_for": "alloc",
         "defaults": {"project_name": "医疗服务与保障能力提升补助资金", "central_dept": "国家卫生健康委",
