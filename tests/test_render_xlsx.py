@@ -222,16 +222,17 @@ def test_number_formats_follow_the_zero_rule(spec):
     for item, data in workbook_of(derived, files, "allocation_table"):
         view = derived.tables[item.number]
         ws = books(data)[0].worksheets[0]
-        nf = view.attachment.number_format
-        shown = excel_number_format(NumberFormat(nf.decimals, nf.thousands, "zero"))
-        blank = excel_number_format(NumberFormat(nf.decimals, nf.thousands, "blank"))
         ucol = next(i for i, c in enumerate(view.columns, 1) if c.kind == "unit")
         start = data_start(ws, ucol, view.rows[0].label)
-        for i, row in enumerate(view.rows):
-            want = {"blank": blank, "zero": shown}.get(nf.zero) or (shown if row.is_subtotal else blank)
-            for j, c in enumerate(view.columns, 1):
-                if c.kind == "money":
-                    assert ws.cell(start + i, j).number_format == want, (row.label, c.key)
+        for j, c in enumerate(view.columns, 1):
+            if c.kind != "money":
+                continue
+            nf = c.number_format  # the table's format with the column's own zero rule, if it has one
+            shown = excel_number_format(NumberFormat(nf.decimals, nf.thousands, "zero"))
+            blank = excel_number_format(NumberFormat(nf.decimals, nf.thousands, "blank"))
+            for i, row in enumerate(view.rows):
+                want = {"blank": blank, "zero": shown}.get(nf.zero) or (shown if row.is_subtotal else blank)
+                assert ws.cell(start + i, j).number_format == want, (row.label, c.key)
 
 
 def test_mini_two_row_header_merges():
