@@ -26,16 +26,17 @@ def figure_functions(batch: Batch, sums: Sums, default_unit: str | None = None) 
             return sums.unit[key]
         raise jinja2.TemplateRuntimeError(f"fig/count：没有标识为「{key}」的单位或分组")
 
-    def fig(project: str | None = None, measure: str = "due", unit: str | None = None, part: str | None = None) -> str:
-        """A derived figure as printed in text: 3,975 / -320."""
+    def fig(project: str | None = None, measure: str = "due", unit: str | None = None, part: str | None = None,
+            sep: bool = True) -> str:
+        """A derived figure as printed in text: 3,975 / -320 (sep=False: 3975)."""
         if project is not None and project not in projects:
             raise jinja2.TemplateRuntimeError(f"fig：没有标识为「{project}」的项目（可选：{'、'.join(projects)}）")
         if measure not in MEASURES and part is None:
             raise jinja2.TemplateRuntimeError(f"fig：口径「{measure}」无效（可选：{'、'.join(MEASURES)}）")
         figures = figures_of(unit)
         if part is not None:
-            return format_compact(figures.part(project, part))
-        return format_compact(figures.get(measure, projects, project))
+            return format_compact(figures.part(project, part), sep)
+        return format_compact(figures.get(measure, projects, project), sep)
 
     def count(project: str | None = None, unit: str | None = None) -> int:
         """How many receiving units (leaves with 应补助 ≠ 0 in the project) lie under the unit."""
