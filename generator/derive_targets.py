@@ -6,12 +6,29 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .derive_notice import fund_name
+from .errors import Problem
 from .figures import figure_functions
 from .indicators import level1_of
 from .model import Batch, Indicator, Layout, TargetTable, Unit
 from .money import ZERO, format_compact
 from .sums import Sums
 from .textfill import fill
+
+
+class UsedVars(dict):
+    """A table's vars that remember which names the text asked for, so unused ones can be reported."""
+
+    def __init__(self, values: dict):
+        super().__init__(values)
+        self.used: set[str] = set()
+
+    def __getitem__(self, key):
+        self.used.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key) -> bool:
+        self.used.add(key)
+        return super().__contains__(key)
 
 
 @dataclass
@@ -68,7 +85,8 @@ def build_target(batch: Batch, sums: Sums, table: TargetTable, problems: list) -
     context = {"unit": unit, "amount": format_compact(amount, False), "year": batch.notice.year,
                "program": batch.notice.program, "issuer": batch.notice.issuer,
                "fund_name": fund_name(batch.notice), **batch.notice.slots,
-               **figure_functions(batch, sums, None if table.covers == "batch" else table.unit), "v": table.vars}
+               **figure_functions(batch, sums, None if table.covers == "batch" else table.unit),
+               "v": UsedVars(table.vars)}
     fields = {k: fill(v, context, table.loc, problems, f"表头字段 {k}") for k, v in table.fields.items()}
     goal = fill(table.goal, context, table.goal_loc or table.loc, problems, "年度总体目标")
     subtitle = fill(layout.subtitle, context, layout.loc, problems, "副标题") if layout.subtitle else None
@@ -88,6 +106,10 @@ def build_target(batch: Batch, sums: Sums, table: TargetTable, problems: list) -
             else:
                 texts[id(cell)] = fill(cell.text or "", header_context, layout.loc, problems, "表样表头")
     title = fill(table.title or layout.title, context, table.loc, problems, "表题")
+    unused = sorted(set(table.vars) - context["v"].used)
+    if unused:
+        problems.append(Problem(table.loc, f"「{unit.name}」绩效目标表的 vars 中「{'、'.join(unused)}」没有被任何指标或表头用到"
+                                           f"（是否拼错了 {{{{ v.… }}}} 的名字？）", "warning"))
     return TargetView(table, layout, unit, amount, fields, goal, title, subtitle, rows, texts)
 
 

@@ -86,3 +86,11 @@ def test_blank_field_on_purpose_gives_no_warning(tmp_path, blank):
     d_path.write_text(MINI.replace("local_dept: 甲县卫生健康局}", f"local_dept: {blank}}}"), encoding="utf-8")
     report = check_spec(d_path)
     assert report.ok and not any("local_dept" in p.message for p in report.warnings), [str(p) for p in report.problems]
+
+
+def test_unused_vars_are_reported(tmp_path):
+    path = tmp_path / "f.yaml"
+    path.write_text(MINI.replace("      uses: [county]\n", "      uses: [county]\n      vars: {hospitalz: 3家}\n"),
+                    encoding="utf-8")
+    warnings = [str(p) for p in check_spec(path).warnings]
+    assert any("hospitalz" in w and "没有被任何指标或表头用到" in w for w in warnings), warnings
