@@ -93,6 +93,9 @@ def machine() -> dict:
         office = f"unavailable ({type(e).__name__})"
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                             cwd=ROOT).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "generator", "templates"], capture_output=True,
+                           text=True, cwd=ROOT).stdout.strip()
+    commit += " (generator/ or templates/ modified)" if dirty else ""
     return {"cpu": cpu, "cores": os.cpu_count(), "ram_gb": round(mem / 1024 / 1024, 1),
             "python": platform.python_version(), "platform": platform.platform(), "libraries": libs,
             "libreoffice": office, "git_commit": commit}
