@@ -117,17 +117,20 @@ def target_xml(t: Target) -> str:
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     out = ["<w:tbl>", TBL_PR, f"<w:tblGrid>{grid}</w:tblGrid>"]
     out.extend(header_rows(t.header, widths, R_CELL105, False))
-    head = [tc(text, widths[i], R_CELL105, vmerge="restart" if i == 0 else "")
+    grid = t.grid
+    head = [tc(text, widths[i], R_CELL105, vmerge="restart" if grid[i] == "label" else "")
             for i, text in enumerate(t.indicator_header)]
     out.append("<w:tr>" + "".join(head) + "</w:tr>")
     for ind in t.indicators:
-        cells = ["<w:tr>", tc("", widths[0], R_CELL105, vmerge="continue"),
-                 tc(ind.l1 if ind.l1_span else "", widths[1], R_CELL105,
-                    vmerge="restart" if ind.l1_span else "continue"),
-                 tc(ind.l2 if ind.l2_span else "", widths[2], R_CELL105,
-                    vmerge="restart" if ind.l2_span else "continue"),
-                 tc(ind.name, widths[3], R_CELL105, jc="left"), tc(ind.value, widths[4], R_CELL105)]
-        cells.extend(tc(x, widths[5 + k], R_CELL105) for k, x in enumerate(ind.extra))
+        cells = ["<w:tr>"]
+        for i, role in enumerate(grid):
+            if role == "label":
+                cells.append(tc("", widths[i], R_CELL105, vmerge="continue"))
+            elif role in ("l1", "l2"):
+                span = ind.l1_span if role == "l1" else ind.l2_span
+                cells.append(tc(ind.cells[i], widths[i], R_CELL105, vmerge="restart" if span else "continue"))
+            else:
+                cells.append(tc(ind.cells[i], widths[i], R_CELL105, jc="left" if role == "name" else "center"))
         cells.append("</w:tr>")
         out.append("".join(cells))
     out.append("</w:tbl>")
@@ -383,21 +386,27 @@ def target_rows(t: Target, r: int, rows: list[str], merges: list[str]) -> int:
     ih = r + 2 + len(t.header)
     rows.append(f'<row r="{ih}">' + "".join(s(f"{LETTERS[i]}{ih}", text, XF_HEAD)
                                             for i, text in enumerate(t.indicator_header, 1)) + "</row>")
-    merges.append(f"A{ih}:A{ih + len(t.indicators)}")
+    grid = t.grid
+    if "label" in grid:
+        col = LETTERS[grid.index("label") + 1]
+        merges.append(f"{col}{ih}:{col}{ih + len(t.indicators)}")
     for i, ind in enumerate(t.indicators):
         row = ih + 1 + i
         parts = [f'<row r="{row}">']
-        if ind.l1_span:
-            parts.append(s(f"B{row}", ind.l1, XF_TEXT))
-            if ind.l1_span > 1:
-                merges.append(f"B{row}:B{row + ind.l1_span - 1}")
-        if ind.l2_span:
-            parts.append(s(f"C{row}", ind.l2, XF_TEXT))
-            if ind.l2_span > 1:
-                merges.append(f"C{row}:C{row + ind.l2_span - 1}")
-        parts.append(s(f"D{row}", ind.name, XF_TEXT))
-        parts.append(s(f"E{row}", ind.value, XF_TEXT))
-        parts += [s(f"{LETTERS[6 + k]}{row}", x, XF_TEXT) for k, x in enumerate(ind.extra)]
+        for c, role in enumerate(grid):
+            ref = f"{LETTERS[c + 1]}{row}"
+            if role == "label":
+                continue
+            if role in ("l1", "l2"):
+                span = ind.l1_span if role == "l1" else ind.l2_span
+                if not span:
+                    continue
+                if span > 1:
+                    merges.append(f"{ref}:{LETTERS[c + 1]}{row + span - 1}")
+            if role == "weight" and ind.weight is not None:
+                parts.append(f'<c r="{ref}" s="{XF_TEXT}"><v>{ind.weight}</v></c>')
+            else:
+                parts.append(s(ref, ind.cells[c], XF_TEXT))
         parts.append("</row>")
         rows.append("".join(parts))
     return ih + len(t.indicators) + 1
@@ -458,4 +467,29 @@ def render_xlsx(ds: DocSet) -> dict[str, bytes]:
                                                                distinct)
     for doc in ds.targets:
         files[_name(doc.number, doc.title, "xlsx")] = xlsx(target_sheets(doc))
+    for form in ds.forms:
+        if form.kind == "feedback_form":
+            files[_name(form.number, form.title, "xlsx")] = xlsx([(f"附件{form.number}", feedback_sheet(form))])
     return files
+
+
+def feedback_sheet(form) -> str:
+    """跟踪反馈表 with the reference's formulas (cached values: the form is blank, so 0 or empty)."""
+    from bench.reference_docxtpl.render import feedback_formulas
+
+    n = len(form.columns)
+    left, unit = form.lines[0].split("\t")
+    rows = [f'<row r="1">{s("A1", f"附件{form.number}", XF_HEAD)}</row>',
+            f'<row r="2">{s("A2", form.title, XF_TITLE)}</row>',
+            f'<row r="3">{s("A3", left, XF_TEXT)}{s(f"{LETTERS[n]}3", unit, XF_RIGHT)}</row>',
+            '<row r="4">' + "".join(s(f"{LETTERS[c]}4", t, XF_HEAD) for c, t in enumerate(form.columns, 1)) + "</row>"]
+    first, last = 6, 4 + len(form.rows)
+    for i, cells in enumerate(form.rows):
+        r = 5 + i
+        parts = [f'<row r="{r}">', s(f"A{r}", cells[0], XF_TEXT) if i == 0 else f'<c r="A{r}" s="{XF_TEXT}"><v>{cells[0]}</v></c>']
+        for c, formula in feedback_formulas(r, first, last, i == 0).items():
+            parts.append(f'<c r="{LETTERS[c]}{r}" s="{XF_TEXT}"><f>{esc(formula[1:])}</f></c>')
+        parts.append("</row>")
+        rows.append("".join(parts))
+    rows += [f'<row r="{last + 1 + k}">{s(f"A{last + 1 + k}", note, XF_TEXT)}</row>' for k, note in enumerate(form.notes)]
+    return sheet(rows, [f"A2:{LETTERS[n]}2"])

@@ -63,15 +63,13 @@ class Table:
 
 @dataclass
 class Indicator:
-    """One indicator row; `l1_span`/`l2_span` > 0 on the first row of a vertical merge, 0 on the others."""
+    """One indicator row: a text per grid column (blank under a vertical merge that continues), the spans
+    of its 一级/二级 merges (> 0 on the first row of a merge, 0 on the rows it covers) and its weight."""
 
-    l1: str
-    l2: str
-    name: str
-    value: str
-    extra: list[str]
+    cells: list[str]
     l1_span: int
     l2_span: int
+    weight: Decimal | None = None
 
 
 @dataclass
@@ -82,6 +80,7 @@ class Target:
     subtitle: str
     header: list[list[Cell]]
     columns: int
+    grid: list[str]  # column roles: label, l1, l2, name, value, basis, prev, weight, rule, evidence
     widths: list[float]
     indicator_header: list[str]
     indicators: list[Indicator]
@@ -231,17 +230,25 @@ def plain_target(view: TargetView) -> Target:
     layout = view.layout
     header = [[Cell(view.header_text(c), c.span, c.rowspan, view.amount if c.value == "amount" else None)
                for c in cells] for cells in layout.header]
-    extras = [f for f in layout.grid if f not in ("label", "l1", "l2", "name", "value")]
     rows = view.rows
     indicators = []
     for i, row in enumerate(rows):
         l1_span = _run(rows, i, lambda r: r.l1)
         l2_span = _run(rows, i, lambda r: (r.l1, r.l2))
-        indicators.append(Indicator(row.l1, row.l2, row.name, row.value, [row.extra.get(f, "") for f in extras],
-                                    l1_span, l2_span))
-    return Target(view.title, view.subtitle or "", header, len(layout.grid), list(layout.widths),
-                  list(layout.indicator_header), indicators, view.unit.name, view.amount,
-                  view.table.layout)
+        spans = {"l1": l1_span, "l2": l2_span}
+        cells = ["" if spans.get(role, 1) == 0 else _indicator_text(row, role) for role in layout.grid]
+        indicators.append(Indicator(cells, l1_span, l2_span, row.source.weight))
+    header_names = list(layout.indicator_header) + [""] * (len(layout.grid) - len(layout.indicator_header))
+    return Target(view.title, view.subtitle or "", header, len(layout.grid), list(layout.grid), list(layout.widths),
+                  header_names, indicators, view.unit.name, view.amount, view.table.layout)
+
+
+def _indicator_text(row, role: str) -> str:
+    if role == "label":
+        return ""
+    if role in ("l1", "l2", "name", "value"):
+        return getattr(row, role)
+    return row.extra.get(role, "")
 
 
 def _run(rows, i: int, key) -> int:

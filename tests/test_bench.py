@@ -21,7 +21,6 @@ from generator.pipeline import check_spec, require_ok
 from generator.render import render_batch
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "specs/examples/heilongjiang-2023-256.yaml"
 MINI = Path(__file__).parent / "data" / "mini.yaml"
 
 
@@ -46,7 +45,8 @@ def test_synthetic_codes_keep_leading_zeros(synthetic):
 
 
 def _specs(synthetic: Path) -> list[Path]:
-    return [p for p in (SEED, MINI) if p.is_file()] + [synthetic]
+    """Every example batch, the test batch and a synthetic one."""
+    return [*sorted((ROOT / "specs/examples").glob("*.yaml")), MINI, synthetic]
 
 
 def test_templates_exist_for_every_shape(synthetic):

@@ -8,7 +8,7 @@ written as Jinja in the cell's vMerge attribute) and one each for the filing for
     python bench/reference_docxtpl/build_templates.py [SPEC ...]
 
 Templates go to bench/reference_docxtpl/templates/; the shapes come from the specs given (default:
-the seed-000 example when present, tests/data/mini.yaml, and a small synthetic batch).
+every specs/examples/*.yaml, tests/data/mini.yaml, and a small synthetic batch).
 """
 
 from __future__ import annotations
@@ -238,18 +238,16 @@ def _target_table(doc, target: Target) -> None:
     ih = len(target.header)
     for i in range(ncols):
         _cell_text(t.cell(ih, i), f"{{{{ t.ih[{i}] }}}}", 10.5)
-    _vmerge(t.cell(ih, 0), "restart")
     _cell_text(t.cell(ih + 1, 0), "{%tr for ind in t.indicators %}")
     cells = t.rows[ih + 2].cells
-    _vmerge(cells[0], None)
-    _vmerge(cells[1], "{{ 'restart' if ind.l1_span else 'continue' }}")
-    _cell_text(cells[1], "{{ ind.l1 if ind.l1_span else '' }}", 10.5)
-    _vmerge(cells[2], "{{ 'restart' if ind.l2_span else 'continue' }}")
-    _cell_text(cells[2], "{{ ind.l2 if ind.l2_span else '' }}", 10.5)
-    _cell_text(cells[3], "{{ ind.name }}", 10.5, align=LEFT)
-    _cell_text(cells[4], "{{ ind.value }}", 10.5)
-    for k in range(5, ncols):
-        _cell_text(cells[k], f"{{{{ ind.extra[{k - 5}] }}}}", 10.5)
+    for i, role in enumerate(target.grid):
+        if role == "label":  # 绩效指标: one cell down the header row and every indicator row
+            _vmerge(t.cell(ih, i), "restart")
+            _vmerge(cells[i], None)
+            continue
+        if role in ("l1", "l2"):
+            _vmerge(cells[i], f"{{{{ 'restart' if ind.{role}_span else 'continue' }}}}")
+        _cell_text(cells[i], f"{{{{ ind.cells[{i}] }}}}", 10.5, align=LEFT if role == "name" else CENTER)
     _cell_text(t.cell(ih + 3, 0), "{%tr endfor %}")
     _widths(t, target.widths, 156)
 
@@ -323,11 +321,11 @@ def build_all(docsets: list[DocSet], out: Path = TEMPLATES) -> list[Path]:
 
 
 def default_specs(tmp: Path) -> list[Path]:
-    """The seed-000 example when present, the test batch and a small synthetic batch."""
+    """Every example batch, the test batch and a small synthetic batch."""
     from bench.synthetic import write_synthetic
 
-    specs = [ROOT / "specs/examples/heilongjiang-2023-256.yaml", ROOT / "tests/data/mini.yaml"]
-    return [p for p in specs if p.is_file()] + [write_synthetic(tmp, 100)]
+    examples = sorted((ROOT / "specs/examples").glob("*.yaml"))
+    return [*examples, ROOT / "tests/data/mini.yaml", write_synthetic(tmp, 100)]
 
 
 def main(argv: list[str]) -> int:

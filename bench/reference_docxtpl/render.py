@@ -104,7 +104,42 @@ def render_xlsx(ds: DocSet) -> dict[str, bytes]:
         else:
             write_targets(wb.create_sheet(f"附件{doc.number}"), doc)
         files[_name(doc.number, doc.title, "xlsx")] = _save(wb)
+    for form in ds.forms:
+        if form.kind == "feedback_form":
+            wb = Workbook()
+            write_feedback(wb.active, form)
+            files[_name(form.number, form.title, "xlsx")] = _save(wb)
     return files
+
+
+def feedback_formulas(r: int, first: int, last: int, total: bool) -> dict[int, str]:
+    """Column → formula of a feedback-form row (as ours: 未支出 = 金额 − 实际, 进度 = 实际 / 金额)."""
+    if total:
+        return {4: f"=SUM(D{first}:D{last})", 5: f"=SUM(E{first}:E{last})", 7: f"=D{r}-E{r}",
+                8: f'=IFERROR(E{r}/D{r},"")'}
+    return {7: f'=IF(AND(D{r}="",E{r}=""),"",D{r}-E{r})', 8: f'=IFERROR(E{r}/D{r},"")'}
+
+
+def write_feedback(ws, form) -> None:
+    """跟踪反馈表: title, header line, column heads, 合计 and numbered rows with formulas, notes."""
+    ws.title = f"附件{form.number}"
+    ws.cell(1, 1, f"附件{form.number}").font = HEAD_FONT
+    ws.cell(2, 1, form.title).font = TITLE_FONT
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(form.columns))
+    left, unit = form.lines[0].split("\t")
+    ws.cell(3, 1, left)
+    ws.cell(3, len(form.columns), unit)
+    for c, text in enumerate(form.columns, 1):
+        cell = ws.cell(4, c, text)
+        cell.font, cell.alignment, cell.border = HEAD_FONT, CENTERED, BOX
+    first, last = 6, 4 + len(form.rows)
+    for i, cells in enumerate(form.rows):
+        r = 5 + i
+        ws.cell(r, 1, cells[0] if i == 0 else int(cells[0])).border = BOX
+        for c, formula in feedback_formulas(r, first, last, i == 0).items():
+            ws.cell(r, c, formula).border = BOX
+    for k, note in enumerate(form.notes):
+        ws.cell(last + 1 + k, 1, note)
 
 
 def sheet_names(tables: list[Target]) -> list[str]:
@@ -198,18 +233,23 @@ def write_target(ws, t: Target, top: int) -> int:
         cell = ws.cell(ih, i, text)
         cell.font, cell.alignment, cell.border = HEAD_FONT, CENTERED, BOX
     last = ih + len(t.indicators)
-    ws.merge_cells(start_row=ih, start_column=1, end_row=last, end_column=1)
+    grid = t.grid
+    if "label" in grid:
+        col = grid.index("label") + 1
+        ws.merge_cells(start_row=ih, start_column=col, end_row=last, end_column=col)
     for i, ind in enumerate(t.indicators):
         r = ih + 1 + i
-        for col, value in enumerate([ind.l1, ind.l2, ind.name, ind.value, *ind.extra], 2):
-            if (col == 2 and not ind.l1_span) or (col == 3 and not ind.l2_span):
+        for c, role in enumerate(grid, 1):
+            span = ind.l1_span if role == "l1" else ind.l2_span if role == "l2" else 1
+            if role == "label" or not span:
                 continue  # inside a vertical merge: written once, on its first row
-            cell = ws.cell(r, col, value)
+            value = float(ind.weight) if role == "weight" and ind.weight is not None else ind.cells[c - 1]
+            cell = ws.cell(r, c, value)
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # a target value such as "=100%" is text, not a formula
             cell.font, cell.border = BODY_FONT, BOX
-        if ind.l1_span > 1:
-            ws.merge_cells(start_row=r, start_column=2, end_row=r + ind.l1_span - 1, end_column=2)
-        if ind.l2_span > 1:
-            ws.merge_cells(start_row=r, start_column=3, end_row=r + ind.l2_span - 1, end_column=3)
+            if span > 1:
+                ws.merge_cells(start_row=r, start_column=c, end_row=r + span - 1, end_column=c)
     return last
 
 
