@@ -149,7 +149,7 @@ def run(quick: bool, sizes: list[int], pdf: bool, out: Path) -> dict:
         say("PDF: cold against warm")
         from bench.pdf_bench import run_pdf
 
-        result["pdf"] = run_pdf(seed, (1,) if quick else (1, 2))
+        result["pdf"] = run_pdf(seed, (1,) if quick else (1, 2), cold_rounds=1 if quick else 2)
     result["scaling"] = scaling(result["sizes"])
     result["summary"] = summarise(result)
     result["targets"] = verdicts(result["summary"])
