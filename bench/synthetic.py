@@ -4,7 +4,7 @@ The shape follows seed 000 (黑龙江 2023-256): 省直 units and prefectures (�
 counties), four projects (one with lettered parts a+b+c), a 20-column allocation matrix with
 three child tables (one with a formula row, one with non-additive 其中 rows), target tables
 for every paid leaf row of the matrix (project / city / county layouts, via indicator_sets),
-a filing form and a letter. `units` counts every unit of the registry; about 73% of them get a
+a filing form and a letter. `units` counts every unit of the registry; about 65% of them get a
 target table, so the document grows in proportion to the batch.
 
     python bench/synthetic.py 1000 /tmp/batch      # writes /tmp/batch/registry.yaml and batch-1000.yaml
