@@ -7,7 +7,7 @@ for every paid leaf row of the matrix (project / city / county layouts, via indi
 a filing form and a letter. `units` counts every unit of the registry; about 65% of them get a
 target table, so the document grows in proportion to the batch.
 
-    python bench/synthetic.py 1000 /tmp/batch      # writes /tmp/batch/registry.yaml and batch-1000.yaml
+    python bench/synthetic.py 1000 /tmp/batch      # writes /tmp/batch/registry-1000.yaml and batch-1000.yaml
 """
 
 from __future__ import annotations
