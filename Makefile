@@ -13,11 +13,11 @@ example:  ## build the example batches into output/
 test:
 	$(PYTHON) -m pytest -q
 
-bench:  ## DOCX → PDF seconds per document: cold soffice against the warm pool
-	$(PYTHON) bench/pdf_speed.py
+bench:  ## the full benchmark (about 5 minutes): bench/results.json and the tables in bench/README.md
+	$(PYTHON) bench/run.py && $(PYTHON) bench/report.py --readme
 
-bench-quick:
-	$(PYTHON) bench/pdf_speed.py --quick
+bench-quick:  ## the quick benchmark (about 2 minutes)
+	$(PYTHON) bench/run.py --quick
 
 lint:
 	$(PYTHON) -m ruff check .

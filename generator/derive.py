@@ -50,7 +50,7 @@ def derive_batch(batch: Batch) -> tuple[Derived, list]:
         if item.attachment.kind == "filing_form" and not title:
             title = f"{fund_name(batch.notice)}财会监督责任人报备表"
         item.title = fill(title, context, item.attachment.loc, problems, "附件标题")
-    tables = {x.number: build_table(batch, sums, x.attachment, x.number, x.title)
+    tables = {x.number: build_table(batch, sums, x.attachment, x.number, x.title, problems)
               for x in numbered if x.attachment.kind == "allocation_table"}
     targets = [v for v in (build_target(batch, sums, t, problems) for t in batch.targets.tables) if v]
     notice = build_notice(batch, sums, numbered, problems)

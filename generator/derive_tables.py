@@ -12,6 +12,7 @@ from decimal import Decimal
 from .model import MEASURES, Attachment, Batch, Column, NumberFormat, Unit
 from .money import ZERO, format_compact
 from .sums import Figures, Sums
+from .textfill import fill
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -80,12 +81,13 @@ class TableView:
     landscape: bool
 
 
-def build_table(batch: Batch, sums: Sums, att: Attachment, number: str, title: str) -> TableView:
-    """Rows, columns and formulas of one allocation table."""
+def build_table(batch: Batch, sums: Sums, att: Attachment, number: str, title: str,
+                problems: list | None = None) -> TableView:
+    """Rows, columns and formulas of one allocation table; unknown slots in labels go to `problems`."""
     projects = att.projects
     columns = _columns(batch, att)
     rows = _rows(batch, sums, att, columns)
-    _fill_labels(columns, rows)
+    _fill_labels(batch, att, columns, rows, problems if problems is not None else [])
     calcs = _calcs(rows, columns, projects, sums)
     width = sum(c.width or (14 if c.kind == "unit" else 8) for c in columns)
     landscape = att.orientation == "landscape" or (att.orientation is None and (len(columns) > 6 or width > 60))
@@ -265,13 +267,15 @@ def _sum_up(rows: list[TableRow], columns: list[TableColumn]) -> None:
                 row.absorbed = row.values[key] - sum((r.values[key] for r in parts), ZERO)
 
 
-def _fill_labels(columns: list[TableColumn], rows: list[TableRow]) -> None:
-    """Column labels may quote their own total: 绩效（{{ total }}w） → 绩效（-117w）."""
+def _fill_labels(batch: Batch, att: Attachment, columns: list[TableColumn], rows: list[TableRow],
+                 problems: list) -> None:
+    """Column labels may quote their own total (绩效（{{ total }}w） → 绩效（-117w）) and the notice's slots."""
     for col in columns:
-        if "{{" in col.label and col.kind == "money":
-            total = rows[0].values.get(col.key, ZERO)
-            col.label = col.label.replace("{{ total }}", format_compact(total, False)).replace(
-                "{{total}}", format_compact(total, False))
+        if "{{" in col.label or "{%" in col.label:
+            total = rows[0].values.get(col.key, ZERO) if col.kind == "money" else ZERO
+            context = {**batch.notice.slots, "year": batch.notice.year, "program": batch.notice.program,
+                       "total": format_compact(total, False)}
+            col.label = fill(col.label, context, att.loc, problems, "列标题")
 
 
 def _calcs(rows: list[TableRow], columns: list[TableColumn], projects, sums: Sums) -> dict[tuple[int, str], Calc]:

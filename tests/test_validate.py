@@ -64,6 +64,8 @@ CASES = [
      ["rows.include", "甲市疾控中心", "不会显示"]),
     ("attachment-key-typo", "（附件{{ att.filing }}）", "（附件{{ att.filng }}）", "error",
      ["填空「filng」没有取值", "filing"]),
+    ("column-label-slot", "      - {measure: advance}\n", "      - {measure: advance, label: \"{{ yaer }}年提前\"}\n", "error",
+     ["列标题", "yaer"]),
     ("yaml-syntax", "  cc: [财政部示例监管局]", "  cc: [财政部示例监管局", "error", ["YAML 语法错误"]),
     ("control-char", "  printer: 示例省财政厅办公室", "  printer: 示例省财政厅\x07办公室", "error", ["控制字符"]),
     ("duplicate-key", "  copies: 10\n", "  copies: 10\n  copies: 12\n", "error", ["键「copies」重复"]),
