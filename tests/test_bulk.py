@@ -1,0 +1,88 @@
+"""Bulk builds: folders searched recursively, one failing batch never stops the others, atomic folders."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from generator.bulk import build_all, find_specs
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """A copy of specs/ plus mini.yaml and one broken batch in a sub-folder."""
+    specs = tmp_path / "specs"
+    shutil.copytree(ROOT / "specs", specs)
+    (specs / "examples" / "demo-2025.yaml").unlink()  # keep the run short: two real batches and the small one
+    shutil.copy(ROOT / "tests" / "data" / "mini.yaml", specs / "mini.yaml")
+    broken = specs / "more" / "broken.yaml"
+    broken.parent.mkdir()
+    broken.write_text((ROOT / "tests" / "data" / "mini.yaml").read_text(encoding="utf-8").replace("value: 227", "value: 1"),
+                      encoding="utf-8")
+    return specs
+
+
+def run(specs: Path, out: Path, **kw) -> tuple[int, str]:
+    buf = io.StringIO()
+    status = build_all([specs], out, stream=buf, **kw)
+    return status, buf.getvalue()
+
+
+def test_find_specs_skips_profiles_registries_and_layouts(tree):
+    found, missing = find_specs([tree])
+    names = sorted(p.name for p in found)
+    assert names == ["broken.yaml", "heilongjiang-2023-256.yaml", "mini.yaml", "xinjiang-2024-24.yaml"]
+    assert missing == []
+
+
+def test_good_batches_build_and_the_broken_one_is_named(tree, tmp_path):
+    out = tmp_path / "out"
+    status, text = run(tree, out, jobs=2)
+    assert status == 1
+    lines = text.splitlines()
+    assert any(line.startswith("✗") and "broken.yaml" in line and "声明为 1" in line for line in lines), text
+    assert sum(line.startswith("✓") for line in lines) == 3
+    assert "成功 3" in lines[-1] and "失败 1" in lines[-1]
+    assert not (out / "broken").exists()
+    for name in ("heilongjiang-2023-256", "xinjiang-2024-24", "mini"):
+        folder = out / name
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        assert manifest["spec_sha256"]
+        for entry in manifest["files"]:
+            data = (folder / entry["name"]).read_bytes()
+            assert len(data) == entry["size"] and hashlib.sha256(data).hexdigest() == entry["sha256"]
+        names = zipfile.ZipFile(folder / f"{name}.zip").namelist()
+        assert sorted(names) == sorted(e["name"] for e in manifest["files"])
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary folders left behind
+
+
+def test_unchanged_batches_are_skipped_and_changes_rebuilt(tree, tmp_path):
+    out = tmp_path / "out"
+    run(tree, out, jobs=1)
+    status, text = run(tree, out, jobs=1)
+    assert text.count("未改动，跳过") == 3
+    mini = tree / "mini.yaml"
+    mini.write_text(mini.read_text(encoding="utf-8").replace("copies: 10", "copies: 11"), encoding="utf-8")
+    _, text = run(tree, out, jobs=1)
+    assert text.count("未改动，跳过") == 2 and "✓ " + str(mini) in text
+    _, text = run(tree, out, jobs=1, force=True)
+    assert "未改动" not in text and "跳过 0" in text
+
+
+def test_a_failed_rebuild_leaves_the_previous_output(tree, tmp_path):
+    out = tmp_path / "out"
+    run(tree, out, jobs=1)
+    before = (out / "mini" / "manifest.json").read_text(encoding="utf-8")
+    mini = tree / "mini.yaml"
+    mini.write_text(mini.read_text(encoding="utf-8").replace("printer:", "printr:"), encoding="utf-8")
+    status, text = run(tree, out, jobs=1)
+    assert status == 1 and "printr" in text
+    assert (out / "mini" / "manifest.json").read_text(encoding="utf-8") == before
