@@ -14,7 +14,18 @@ import yaml
 from .writer import batch_folder_name, read_manifest
 
 SHARED_KINDS = ("profile", "registry", "target_layout")
-VERSION = "1"
+PACKAGE = Path(__file__).resolve().parent
+
+
+def code_hash() -> str:
+    """Hash of the generator's code and templates: a new version rebuilds every batch."""
+    digest = hashlib.sha256()
+    files = sorted([*PACKAGE.glob("*.py"), *(PACKAGE.parent / "templates").rglob("*")])
+    for path in files:
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def spec_kind(path: Path) -> str:
@@ -45,8 +56,8 @@ def find_specs(paths: list[Path]) -> tuple[list[Path], list[Path]]:
 
 
 def input_hash(spec: Path) -> str:
-    """Hash of everything a build depends on: the spec, its profile and registry, the generator version."""
-    digest = hashlib.sha256(VERSION.encode())
+    """Hash of everything a build depends on: the spec, its profile and registry, the generator's code."""
+    digest = hashlib.sha256(code_hash().encode())
     digest.update(spec.read_bytes())
     try:
         top = yaml.safe_load(spec.read_text(encoding="utf-8")) or {}
