@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import sys
 import time
@@ -17,6 +18,7 @@ SHARED_KINDS = ("profile", "registry", "target_layout")
 PACKAGE = Path(__file__).resolve().parent
 
 
+@functools.lru_cache(maxsize=1)
 def code_hash() -> str:
     """Hash of the generator's code and templates: a new version rebuilds every batch."""
     digest = hashlib.sha256()
