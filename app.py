@@ -13,15 +13,14 @@ from flask import Flask, abort, render_template, request, send_file
 from generator.bulk import find_specs
 from generator.errors import GeneratorError
 from generator.pipeline import check_spec, render_spec
+from generator.spec import load_batch
 from generator.spec_edit import (
     INPUT_LABELS,
     NOTICE_FIELDS,
+    SpecText,
     allocation_grid,
     apply_allocation_grid,
-    dump_document,
-    get_path,
-    load_document,
-    set_path,
+    apply_notice_form,
 )
 from generator.writer import write_text_atomic, zip_bytes
 
@@ -86,30 +85,37 @@ def create_app(spec_root: Path | None = None) -> Flask:
 
 
 def apply_form(text: str, form) -> str:
-    """The spec text after the form's edits: raw YAML if given, else notice fields and the allocation grid."""
+    """The spec text after the form's edits: raw YAML if given, else the notice fields and the allocation grid,
+    spliced into the text so that comments and layout stay and the diff shows only the changed values."""
     if form.get("action") == "yaml":
-        load_document(form.get("yaml", ""))  # refuse text that is not YAML at all
+        SpecText(form.get("yaml", ""))  # refuse text that is not YAML at all
         return form.get("yaml", "")
-    doc = load_document(text)
-    for path, _label in NOTICE_FIELDS:
-        if "/".join(path) not in form:
-            continue
-        value = form.get("/".join(path), "").strip()
-        current = get_path(doc, path)
-        if value == ("" if current is None else str(current)):
-            continue
-        set_path(doc, path, int(value) if value.isdigit() and path[-1] in ("year", "seq", "copies") else value or None)
-    apply_allocation_grid(doc, form)
-    return dump_document(doc)
+    spec = SpecText(text)
+    apply_notice_form(spec, form)
+    apply_allocation_grid(spec, form)
+    return spec.text
 
 
 def show_spec(name: str, path: Path, text: str, message: str | None):
-    """The edit page: form fields, allocation grid, raw YAML and the check report."""
-    doc = load_document(text)
-    fields = [("/".join(p), label, "" if get_path(doc, p) is None else get_path(doc, p)) for p, label in NOTICE_FIELDS]
-    projects, grid = allocation_grid(doc)
+    """The edit page: form fields (inherited values shown as hints), allocation grid, raw YAML, the check report."""
+    spec = SpecText(text)
+    batch, _ = load_batch(path)
+    fields = []
+    for key_path, label in NOTICE_FIELDS:
+        value = spec.get(key_path)
+        hint = inherited_value(batch, key_path) if value is None and batch else None
+        fields.append(("/".join(key_path), label, value or "", f"沿用配置：{hint}" if hint else ""))
+    projects, grid, unit_advance = allocation_grid(spec)
     return render_template("spec.html", name=name, fields=fields, projects=projects, grid=grid,
-                           measures=INPUT_LABELS, yaml=text, report=check_spec(path), message=message)
+                           unit_advance=unit_advance, measures=INPUT_LABELS, yaml=text, report=check_spec(path),
+                           message=message)
+
+
+def inherited_value(batch, key_path: tuple[str, ...]) -> str | None:
+    """What a notice field is when the batch does not set it (from the issuer profile), for a hint."""
+    attr = {"disclosure": "disclosure", "copies": "copies", "sign_date": "sign_date", "batch_label": "batch_label"}
+    value = getattr(batch.notice, attr.get(key_path[-1], ""), None) if len(key_path) == 2 else None
+    return None if value in (None, "") else str(value)
 
 
 if __name__ == "__main__":

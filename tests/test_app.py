@@ -91,3 +91,16 @@ def test_download_zip_holds_documents(client):
     assert resp.status_code == 200
     names = zipfile.ZipFile(io.BytesIO(resp.data)).namelist()
     assert any(n.endswith(".docx") for n in names) and any(n.endswith(".xlsx") for n in names)
+
+
+def test_unit_level_advance_and_inherited_hint(client, spec_root):
+    page = client.get("/spec/examples/xinjiang-2024-24.yaml").get_data(as_text=True)
+    assert "已提前下达" in page and 'name="alloc-0-advance" value="1245"' in page
+    assert "原基本公共卫生项目" in page  # project names, not ids, head the grid
+    assert 'placeholder="沿用配置：依申请公开"' in page  # the profile's value, shown where the batch sets none
+    path = spec_root / "examples" / "xinjiang-2024-24.yaml"
+    before = path.read_text(encoding="utf-8")
+    client.post("/spec/examples/xinjiang-2024-24.yaml", data={"action": "form", "alloc-0-advance": "1240"})
+    after = path.read_text(encoding="utf-8")
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
+    assert len(changed) == 1 and "1245" in changed[0][0] and "1240" in changed[0][1]
