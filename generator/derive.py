@@ -19,6 +19,7 @@ class LetterView:
     body: list[str]
     signature: str | None
     sign_date: str | None
+    addressee: str | None = None
 
 
 @dataclass
@@ -39,6 +40,16 @@ class Derived:
         return [t for t in self.targets if t.table.layout in layouts]
 
 
+def _letter(item: Numbered, context: dict, problems: list) -> LetterView:
+    """A letter with its slots filled; the addressee line ends with "：" like the notice's."""
+    att = item.attachment
+    body = [fill(t, context, att.loc, problems, "函正文") for t in att.body]
+    addressee = att.options.get("addressee")
+    if addressee and not addressee.endswith("："):
+        addressee += "："
+    return LetterView(body, att.options.get("signature"), att.options.get("sign_date"), addressee)
+
+
 def derive_batch(batch: Batch) -> tuple[Derived, list]:
     """All derived views of a batch, plus problems found while filling text slots."""
     problems: list = []
@@ -55,7 +66,5 @@ def derive_batch(batch: Batch) -> tuple[Derived, list]:
     targets = [v for v in (build_target(batch, sums, t, problems) for t in batch.targets.tables) if v]
     notice = build_notice(batch, sums, numbered, problems)
     context = notice_context(batch, sums, numbered)
-    letters = {x.number: LetterView([fill(t, context, x.attachment.loc, problems, "函正文") for t in x.attachment.body],
-                                    x.attachment.options.get("signature"), x.attachment.options.get("sign_date"))
-               for x in numbered if x.attachment.kind == "letter"}
+    letters = {x.number: _letter(x, context, problems) for x in numbered if x.attachment.kind == "letter"}
     return Derived(batch, sums, numbered, tables, targets, notice, letters), problems

@@ -135,17 +135,12 @@ def signature_xml(signature: str | None, date: str | None) -> str:
     return "".join(out)
 
 
-def _letter_style(index: int, text: str) -> str:
-    """A first paragraph ending in "：" is the letter's addressee line: flush left, no indent."""
-    return "GwAddressee" if index == 0 and text.rstrip().endswith("：") else "GwBody"
-
-
 def letter_xml(derived: Derived, numbered: Numbered) -> str:
     """A letter (函): its body paragraphs with slots filled, then its 落款 if the spec gives one."""
     letter = derived.letters[numbered.number]  # slots filled (and checked) once, in derive
-    body = "".join(para(run(text), f'<w:pPr><w:pStyle w:val="{_letter_style(i, text)}"/></w:pPr>')
-                   for i, text in enumerate(letter.body))
-    return body + signature_xml(letter.signature, letter.sign_date)
+    head = para(run(letter.addressee), '<w:pPr><w:pStyle w:val="GwAddressee"/></w:pPr>') if letter.addressee else ""
+    body = "".join(para(run(text), '<w:pPr><w:pStyle w:val="GwBody"/></w:pPr>') for text in letter.body)
+    return head + body + signature_xml(letter.signature, letter.sign_date)
 
 
 def form_xml(derived: Derived, numbered: Numbered) -> str:

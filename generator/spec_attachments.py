@@ -12,7 +12,7 @@ BY_KIND = {
     "target_tables": ["layouts", "flow"],
     "filing_form": ["rows", "prefill", "note"],
     "feedback_form": ["header_left", "rows", "notes", "unit_line"],
-    "letter": ["body", "signature", "sign_date"],
+    "letter": ["addressee", "body", "signature", "sign_date"],
 }
 ROW_KEYS = ["total_label", "groups", "group_labels", "levels", "labels", "names", "show_empty", "include",
             "exclude", "of_which", "group_override", "order"]
@@ -63,7 +63,8 @@ def _read_one(rd: Reader, item, loc: Loc, projects: list[Project]) -> Attachment
         att.unit_line = obj.text("unit_line", default="单位：万元")
     elif kind == "letter":
         att.body = obj.texts("body")
-        att.options = {"signature": obj.text("signature"), "sign_date": obj.date("sign_date")}
+        att.options = {"signature": obj.text("signature"), "sign_date": obj.date("sign_date"),
+                       "addressee": obj.text("addressee")}
         if not att.body:
             rd.error(obj.loc(), "函（letter）须有正文 body")
     return att

@@ -128,6 +128,7 @@ def test_seed_004_feedback_form_in_the_notice():
 LETTER = """  - kind: letter
     key: letter
     title: 关于调整项目资金情况说明的函
+    addressee: 省卫生健康委
     body:
 {body}
     signature: 示例省财政厅
@@ -146,13 +147,15 @@ def with_letter(tmp_path, body: list[str]):
 
 
 def test_letter_body_slots_filled_and_signature(tmp_path):
-    report = with_letter(tmp_path, ["省卫生健康委：", "现将{{ year }}年{{ program }}资金{{ fig() }}万元调整情况说明如下。"])
+    report = with_letter(tmp_path, ["现将{{ year }}年{{ program }}资金{{ fig() }}万元调整情况说明如下：", "特此函告。"])
     assert report.ok, [str(p) for p in report.errors]
     item = next(x for x in report.derived.attachments if x.attachment.kind == "letter")
     root = fragment(letter_xml(report.derived, item))
-    assert lines(root) == ["省卫生健康委：", "现将2024年示例能力提升资金227万元调整情况说明如下。", "示例省财政厅", "2024年3月7日"]
+    assert lines(root) == ["省卫生健康委：", "现将2024年示例能力提升资金227万元调整情况说明如下：", "特此函告。", "示例省财政厅",
+                           "2024年3月7日"]
     styles = [p.find("w:pPr/w:pStyle", NS).get(w("val")) for p in root.findall("w:body/w:p", NS)]
-    assert styles == ["GwAddressee", "GwBody", "GwSignature", "GwSignature"]
+    # a body paragraph ending in "：" stays a body paragraph; only `addressee` is flush left
+    assert styles == ["GwAddressee", "GwBody", "GwBody", "GwSignature", "GwSignature"]
 
 
 def test_letter_with_an_unknown_slot_is_a_check_error(tmp_path):
