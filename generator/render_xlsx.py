@@ -1,8 +1,8 @@
 """Excel attachments: one workbook per allocation table, target-table attachment and feedback form.
 
-Written with XlsxWriter (linear time, cheap merges, formulas with their computed values). Every
-derived figure is a live formula that also stores the derived value, so a sheet shows numbers in
-any viewer and recomputes when a clerk edits an input. Spec text is always written as a string.
+Written with xlsx_writer (our own small writer with XlsxWriter's API: each sheet is streamed into the zip
+when the next one begins). Every derived figure is a live formula that also stores the derived value,
+so a sheet shows numbers in any viewer and recomputes when a clerk edits an input. Spec text is always written as a string.
 """
 
 from __future__ import annotations
@@ -12,10 +12,6 @@ import re
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name
-from xlsxwriter.worksheet import Worksheet
-
 from .derive import Derived
 from .derive_tables import TableView
 from .derive_targets import TargetView
@@ -24,6 +20,7 @@ from .model import NumberFormat
 from .money import ZERO, decimals_of, excel_number_format, format_amount
 from .sums import Numbered
 from .xlsx_styles import Palette, line_count, load_styles, merge_text, put_text, row_height, text_width
+from .xlsx_writer import Workbook, col_name
 
 MAX_ARGS = 255  # Excel's limit on a function's arguments
 MAX_FORMULA = 8000  # Excel's limit is 8,192 characters
@@ -38,21 +35,9 @@ SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 CHINESE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 
 
-class PlainFormulaSheet(Worksheet):
-    """A worksheet that stores formulas as given.
-
-    XlsxWriter runs about thirty regular expressions over every formula to prefix newer Excel functions
-    with _xlfn.; this renderer writes only SUM, IF, AND and IFERROR (all Excel 2007), which need no
-    prefix, and skipping the rewriting saves about a quarter of the time on large tables.
-    """
-
-    def _prepare_formula(self, formula, expand_future_functions=False):
-        return formula[1:] if formula.startswith("=") else formula
-
-
 def add_sheet(wb, name: str):
-    """A new worksheet (a PlainFormulaSheet)."""
-    return wb.add_worksheet(name, worksheet_class=PlainFormulaSheet)
+    """A new worksheet after the others (the previous one is finished: sheets are filled one at a time)."""
+    return wb.add_worksheet(name)
 
 
 def render_workbooks(derived: Derived, styles: dict[str, dict] | None = None) -> dict[str, bytes]:
@@ -67,8 +52,7 @@ def render_workbooks(derived: Derived, styles: dict[str, dict] | None = None) ->
         if writer is None:
             continue
         buf = io.BytesIO()
-        wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
-                                       "strings_to_numbers": False, "strings_to_urls": False})
+        wb = Workbook(buf)
         wb.set_properties({"title": f"附件{item.number} {item.title}", "author": derived.batch.notice.issuer,
                            "created": created})
         writer(wb, Palette(wb, styles), derived, item)
@@ -192,7 +176,7 @@ def write_allocation(wb, pal: Palette, view: TableView, number: str) -> None:
     ws.freeze_panes(data, unit_col + 1)
     codes = [c for c, col in enumerate(cols) if col.kind == "code"]
     for c in codes:
-        ws.ignore_errors({"number_stored_as_text": f"{xl_col_to_name(c)}{data + 1}:{xl_col_to_name(c)}"
+        ws.ignore_errors({"number_stored_as_text": f"{col_name(c)}{data + 1}:{col_name(c)}"
                                                    f"{data + len(rows)}"})
     _print_setup(ws, view.landscape or total_width > WIDE, data + len(rows) - 1, last_col, (head, data - 1))
 
@@ -238,7 +222,7 @@ def _allocation_header(ws, pal: Palette, view: TableView, head: int, widths: lis
 def _allocation_body(ws, pal: Palette, view: TableView, data: int, widths: list[float]) -> None:
     """Data rows: labels, codes, and each money cell as an input number or a formula with its value."""
     decimals = view.attachment.number_format.decimals
-    money = [(c, col.key, xl_col_to_name(c)) for c, col in enumerate(view.columns) if col.kind == "money"]
+    money = [(c, col.key, col_name(c)) for c, col in enumerate(view.columns) if col.kind == "money"]
     zero_rules = {col.key: _zero_rule_formats(col.number_format) for col in view.columns if col.kind == "money"}
     styles = ("total", "subtotal", "leaf")
     num_fmts = {(style, key): pal.get(f"{style}_number", num_format=rules[1] if style == "leaf" else rules[0])
@@ -496,7 +480,7 @@ def _feedback_row(ws, pal: Palette, r: int, label, first: int | None, last: int 
     if is_total:
         put_text(ws, pal, r, 0, label, text_fmt)
         for c in (3, 4):
-            col = xl_col_to_name(c)
+            col = col_name(c)
             ws.write_formula(r, c, f"=SUM({col}{first + 1}:{col}{last + 1})", money, 0)
         ws.write_formula(r, 6, f"=D{n}-E{n}", money, 0)
     else:

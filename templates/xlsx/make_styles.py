@@ -16,9 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-import xlsxwriter  # noqa: E402
-
 from generator.xlsx_styles import ROLES, SHEET, TEMPLATE  # noqa: E402
+from generator.xlsx_writer import Workbook  # noqa: E402
 
 INTRO = ("修改 C 列样例单元格的字体、字号、加粗、填充色、边框和对齐方式后保存，生成的 Excel 附件即采用新样式。"
          "A 列样式名不要改；数字格式（小数位、千分位、零值）由批次文件决定，不在此设置。")
@@ -26,7 +25,7 @@ INTRO = ("修改 C 列样例单元格的字体、字号、加粗、填充色、�
 
 def write_template(path: Path) -> None:
     """Write the sample sheet: one row per style role."""
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False})
+    wb = Workbook(str(path))
     wb.set_properties({"title": "资金下达文件 Excel 附件样式", "created": datetime(2024, 1, 1)})
     ws = wb.add_worksheet(SHEET)
     intro = wb.add_format({"text_wrap": True, "valign": "top", "font_name": "宋体", "font_size": 10})
