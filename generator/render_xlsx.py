@@ -99,11 +99,6 @@ def _heading(ws, pal: Palette, number: str | None, title: str, last_col: int, wi
 # ---------------------------------------------------------------- allocation tables
 
 
-def cached(value: Decimal, decimals: int) -> float:
-    """The value a formula cell stores: the derived Decimal rounded to the table's decimals, as float."""
-    return float(value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
-
-
 def sum_template(rows: list[int]) -> str:
     """=SUM over sheet rows (1-based) with contiguous runs collapsed; "§" stands for the column letter."""
     args, start, prev = [], None, None
@@ -231,6 +226,9 @@ def _allocation_body(ws, pal: Palette, view: TableView, data: int, widths: list[
     label_col = [c for c, col in enumerate(view.columns) if col.kind == "unit"]
     code_col = [c for c, col in enumerate(view.columns) if col.kind == "code"]
     label_size = pal.size("leaf_label")
+    label_fmts: dict[tuple[str, int], object] = {}
+    code_fmt = pal.get("code")
+    quantum = Decimal(1).scaleb(-decimals)  # a formula stores the derived value rounded to the table's decimals
     term_cache: dict[int, str] = {}
     calcs = view.calcs
     for i, row in enumerate(view.rows):
@@ -238,14 +236,18 @@ def _allocation_body(ws, pal: Palette, view: TableView, data: int, widths: list[
         rn = str(r + 1)
         style = "total" if row.kind in ("total", "group") else row.kind
         indent = max(row.depth - 1, 0) if style != "total" else 0
-        label_fmt = pal.get(f"{style}_label", indent=indent) if indent else pal.get(f"{style}_label")
+        label_fmt = label_fmts.get((style, indent))
+        if label_fmt is None:
+            label_fmt = label_fmts[(style, indent)] = (pal.get(f"{style}_label", indent=indent) if indent
+                                                       else pal.get(f"{style}_label"))
         for c in label_col:
             put_text(ws, pal, r, c, row.label, label_fmt)
             if text_width(row.label) + 2 * indent > widths[c] - 1.5:
                 ws.set_row(r, row_height(line_count(row.label, widths[c] - 2 * indent, label_size), label_size))
         for c in code_col:
-            put_text(ws, pal, r, c, row.code, pal.get("code"))
+            put_text(ws, pal, r, c, row.code, code_fmt)
         values = row.values
+        sum_rows = sum_text = None  # a row's sums add the same child rows in every column: build the text once
         for c, key, letter in money:
             value = values.get(key, ZERO)
             calc = calcs.get((i, key))
@@ -254,7 +256,9 @@ def _allocation_body(ws, pal: Palette, view: TableView, data: int, widths: list[
                 ws.write_number(r, c, float(value), num_fmt)
                 continue
             if calc.rows:
-                formula = sum_template([data + k + 1 for k in calc.rows]).replace("§", letter)
+                if calc.rows != sum_rows:
+                    sum_rows, sum_text = calc.rows, sum_template([data + k + 1 for k in calc.rows])
+                formula = sum_text.replace("§", letter)
                 if len(formula) > MAX_FORMULA:
                     raise RenderError(f"附件{view.number}「{row.label}」的合计公式超过 Excel 长度限制（{len(calc.rows)} 个下级行）")
             else:
@@ -262,7 +266,7 @@ def _allocation_body(ws, pal: Palette, view: TableView, data: int, widths: list[
                 if template is None:
                     template = term_cache[id(calc.terms)] = terms_template(calc.terms, letters)
                 formula = template.replace("#", rn)
-            ws.write_formula(r, c, formula, num_fmt, cached(value, decimals))
+            ws.write_formula(r, c, formula, num_fmt, float(value.quantize(quantum, rounding=ROUND_HALF_UP)))
 
 
 # ---------------------------------------------------------------- target tables
@@ -327,14 +331,14 @@ def _target_widths(views: list[TargetView]) -> list[float]:
 
 def place_header(rows) -> list[tuple[int, int, object]]:
     """(row, column, cell) for each header cell, skipping columns that a rowspan above still covers."""
-    taken: set[tuple[int, int]] = set()
+    taken: set[tuple[int, int]] = set()  # cells covered from a row above (a row's own cells never collide)
     out = []
     for r, cells in enumerate(rows):
         c = 0
         for cell in cells:
             while (r, c) in taken:
                 c += 1
-            for dr in range(cell.rowspan):
+            for dr in range(1, cell.rowspan):
                 for dc in range(cell.span):
                     taken.add((r + dr, c + dc))
             out.append((r, c, cell))

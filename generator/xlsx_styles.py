@@ -142,12 +142,12 @@ class Palette:
 
     def get(self, role: str, **extra):
         """The format of a role, with extra properties (num_format, align, indent …) on top."""
-        key = (role, tuple(sorted(extra.items())))
+        key = (role, tuple(sorted(extra.items()))) if extra else role
         fmt = self._formats.get(key)
         if fmt is None:
             fmt = self.workbook.add_format({**self.styles[role], **extra})
             self._formats[key] = fmt
-            self._keys[id(fmt)] = key
+            self._keys[id(fmt)] = (role, tuple(sorted(extra.items())))
         return fmt
 
     def size(self, role: str) -> float:
@@ -182,6 +182,7 @@ def merge_text(ws, pal: Palette, first_row: int, first_col: int, last_row: int, 
     put_text(ws, pal, first_row, first_col, text, fmt)
 
 
+@lru_cache(maxsize=16384)
 def text_width(text: str) -> int:
     """Width in Excel character units at 11 pt: CJK and full-width characters count 2."""
     if text.isascii():

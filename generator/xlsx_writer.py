@@ -14,11 +14,9 @@ files a third smaller when sheets repeat their labels (target tables).
 
 from __future__ import annotations
 
-import math
 import re
 import zipfile
 from datetime import UTC, datetime
-from functools import lru_cache
 
 MAX_ROWS, MAX_COLS = 1_048_576, 16_384
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -58,24 +56,36 @@ def _attr(text: str) -> str:
     return escape(text).replace('"', "&quot;")
 
 
-@lru_cache(maxsize=1024)
 def col_name(col: int) -> str:
     """Column letters of a zero-based column index: 0 → A, 27 → AB."""
-    name = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        name = chr(65 + rem) + name
-    return name
+    return COLUMNS[col]
+
+
+class _ColumnNames(dict):
+    """Column index → letters, computed on first use (a dict lookup on the hot path)."""
+
+    def __missing__(self, col: int) -> str:
+        if not 0 <= col < MAX_COLS:
+            raise ValueError(f"column {col} is outside the sheet")
+        name, n = "", col + 1
+        while n:
+            n, rem = divmod(n - 1, 26)
+            name = chr(65 + rem) + name
+        self[col] = name
+        return name
+
+
+COLUMNS = _ColumnNames()
 
 
 def number_text(value) -> str:
     """A finite number as <v> text: the shortest repr, integers without '.0'."""
-    x = float(value)
-    if not math.isfinite(x):
+    text = repr(float(value))
+    if text[-2:] == ".0":
+        return text[:-2]
+    if text[-1] in "fn":  # inf, nan
         raise ValueError(f"not a finite number: {value!r}")
-    text = repr(x)
-    return text[:-2] if text.endswith(".0") else text
+    return text
 
 
 def quote_sheet(name: str) -> str:
@@ -103,10 +113,11 @@ BUILTIN_NUM_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 
 class Format:
     """A cell format: XlsxWriter's property names; fixed once made (its cell style index is `index`)."""
 
-    __slots__ = ("index", "props")
+    __slots__ = ("index", "props", "attr")
 
     def __init__(self, index: int, props: dict):
         self.index, self.props = index, props
+        self.attr = f' s="{index}"'  # as written in each cell
 
 
 def _rgb(value: str) -> str:
@@ -220,95 +231,131 @@ class _Styles:
 # ---------------------------------------------------------------- worksheets
 
 
+_HEIGHTS: dict[float, str] = {}
+
+
 def _height_text(points: float) -> str:
     """A row height rounded to whole pixels, as Excel stores it (XlsxWriter does the same)."""
-    return number_text(int(points * 4 / 3 + 0.5) * 0.75)
+    text = _HEIGHTS.get(points)
+    if text is None:
+        text = _HEIGHTS[points] = number_text(int(points * 4 / 3 + 0.5) * 0.75)
+    return text
+
+
+class _Finished(dict):
+    """Stands for a finished sheet's cells: any further write fails, saying why."""
+
+    def __init__(self, name: str):
+        super().__init__()
+        self.name = name
+
+    def get(self, *_):
+        raise RuntimeError(f"sheet {self.name!r} is finished: fill sheets one after another")
 
 
 class Worksheet:
-    """One sheet: cells kept as XML by row and column until the sheet is finished and streamed out."""
+    """One sheet: cells kept as XML by row and column until the sheet is finished and streamed out.
+
+    A cell's column is checked by COLUMNS (it raises outside A..XFD), its row when the row is first used.
+    """
 
     def __init__(self, book: Workbook, name: str, index: int):
         self.book, self.name, self.index = book, name, index
+        self._strings = book.strings
         self._rows: dict[int, dict[int, str]] = {}
         self._heights: dict[int, str] = {}
         self._default_height: str | None = None
         self._widths: dict[int, float] = {}
         self._merges: list[str] = []
-        self._merged: set[tuple[int, int]] = set()
+        self._merged: set[int] = set()  # cells inside merged ranges, as row·2¹⁴ + column
         self._pane: tuple[int, int] | None = None
         self._page: dict = {}
         self._margins = (0.7, 0.7, 0.75, 0.75)
         self._footer = ""
         self._breaks: list[int] = []
         self._ignored: list[tuple[str, str]] = []
-        self._finished = False
 
     # ---- cells
 
-    def _put(self, row: int, col: int, xml: str) -> None:
-        if self._finished:
-            raise RuntimeError(f"sheet {self.name!r} is finished: fill sheets one after another")
-        if not (0 <= row < MAX_ROWS and 0 <= col < MAX_COLS):
-            raise ValueError(f"cell ({row}, {col}) is outside the sheet")
-        cells = self._rows.get(row)
-        if cells is None:
-            cells = self._rows[row] = {}
-        cells[col] = xml
+    def _new_row(self, row: int) -> dict[int, str]:
+        if not 0 <= row < MAX_ROWS:
+            raise ValueError(f"row {row} is outside the sheet")
+        cells = self._rows[row] = {}
+        return cells
 
     def write_string(self, row: int, col: int, text: str, fmt: Format | None = None) -> None:
         """A text cell (shared string), whatever the text looks like."""
-        s = f' s="{fmt.index}"' if fmt is not None else ""
-        self._put(row, col, f'<c r="{col_name(col)}{row + 1}"{s} t="s"><v>{self.book.string_index(text)}</v></c>')
+        index = self._strings.get(text)
+        if index is None:
+            index = self.book.add_string(text)
+        xml = f'<c r="{COLUMNS[col]}{row + 1}"{fmt.attr if fmt else ""} t="s"><v>{index}</v></c>'
+        cells = self._rows.get(row)
+        (self._new_row(row) if cells is None else cells)[col] = xml
 
     def write_number(self, row: int, col: int, number, fmt: Format | None = None) -> None:
         """A number cell."""
-        s = f' s="{fmt.index}"' if fmt is not None else ""
-        self._put(row, col, f'<c r="{col_name(col)}{row + 1}"{s}><v>{number_text(number)}</v></c>')
+        xml = f'<c r="{COLUMNS[col]}{row + 1}"{fmt.attr if fmt else ""}><v>{number_text(number)}</v></c>'
+        cells = self._rows.get(row)
+        (self._new_row(row) if cells is None else cells)[col] = xml
 
     def write_formula(self, row: int, col: int, formula: str, fmt: Format | None = None, value=None) -> None:
         """A formula ('=' optional) with its computed value: a number, a string, or None to leave it to the reader."""
-        s = f' s="{fmt.index}"' if fmt is not None else ""
-        f = escape(formula[1:] if formula.startswith("=") else formula)
-        ref = f"{col_name(col)}{row + 1}"
+        f = escape(formula[1:] if formula[:1] == "=" else formula)
+        head = f'<c r="{COLUMNS[col]}{row + 1}"{fmt.attr if fmt else ""}'
         if value is None:
-            xml = f'<c r="{ref}"{s}><f>{f}</f></c>'
+            xml = f"{head}><f>{f}</f></c>"
         elif isinstance(value, str):
-            xml = f'<c r="{ref}"{s} t="str"><f>{f}</f><v>{escape(value)}</v></c>'
+            xml = f'{head} t="str"><f>{f}</f><v>{escape(value)}</v></c>'
         else:
-            xml = f'<c r="{ref}"{s}><f>{f}</f><v>{number_text(value)}</v></c>'
-        self._put(row, col, xml)
+            xml = f"{head}><f>{f}</f><v>{number_text(value)}</v></c>"
+        cells = self._rows.get(row)
+        (self._new_row(row) if cells is None else cells)[col] = xml
 
     def write_blank(self, row: int, col: int, blank=None, fmt: Format | None = None) -> None:
         """An empty cell that carries a format (without one, nothing is written, as in XlsxWriter)."""
         if fmt is not None:
-            self._put(row, col, f'<c r="{col_name(col)}{row + 1}" s="{fmt.index}"/>')
+            xml = f'<c r="{COLUMNS[col]}{row + 1}"{fmt.attr}/>'
+            cells = self._rows.get(row)
+            (self._new_row(row) if cells is None else cells)[col] = xml
 
     def merge_range(self, first_row: int, first_col: int, last_row: int, last_col: int, data,
                     fmt: Format | None = None) -> None:
         """Merge a range, put `data` (text, number or "") in its first cell and the format in all of them."""
-        if first_row > last_row or first_col > last_col or (first_row, first_col) == (last_row, last_col):
+        if first_row > last_row or first_col > last_col or (first_row == last_row and first_col == last_col):
             raise ValueError(f"not a range of two or more cells: {(first_row, first_col, last_row, last_col)}")
-        cells = [(r, c) for r in range(first_row, last_row + 1) for c in range(first_col, last_col + 1)]
-        if not self._merged.isdisjoint(cells):
-            raise ValueError(f"merged range {self._ref(first_row, first_col, last_row, last_col)} overlaps another")
-        self._merged.update(cells)
-        self._merges.append(self._ref(first_row, first_col, last_row, last_col))
-        for r, c in cells[1:]:
-            self.write_blank(r, c, None, fmt)
+        ref = f"{COLUMNS[first_col]}{first_row + 1}:{COLUMNS[last_col]}{last_row + 1}"
+        # the range's cells as a few arithmetic ranges of keys: one per row, or one per column if it is tall
+        if last_col - first_col >= last_row - first_row:
+            spans = [range((r << 14) + first_col, (r << 14) + last_col + 1) for r in range(first_row, last_row + 1)]
+        else:
+            spans = [range((first_row << 14) + c, (last_row << 14) + c + 1, 1 << 14)
+                     for c in range(first_col, last_col + 1)]
+        merged = self._merged
+        for span in spans:
+            if not merged.isdisjoint(span):
+                raise ValueError(f"merged range {ref} overlaps another")
+        for span in spans:
+            merged.update(span)
+        self._merges.append(ref)
+        if fmt is not None:
+            attr, rows = fmt.attr, self._rows
+            for r in range(first_row, last_row + 1):
+                cells, rn = rows.get(r), r + 1
+                if cells is None:
+                    cells = self._new_row(r)
+                for c in range(first_col, last_col + 1):
+                    cells[c] = f'<c r="{COLUMNS[c]}{rn}"{attr}/>'
         if isinstance(data, str) and data:
             self.write_string(first_row, first_col, data, fmt)
         elif isinstance(data, (int, float)) and not isinstance(data, bool):
             self.write_number(first_row, first_col, data, fmt)
-        elif data in ("", None):
-            self.write_blank(first_row, first_col, None, fmt)
-        else:
+        elif data not in ("", None):
             raise TypeError(f"merge_range data must be text or a number, not {type(data).__name__}")
 
     @staticmethod
     def _ref(first_row: int, first_col: int, last_row: int, last_col: int, absolute: bool = False) -> str:
         d = "$" if absolute else ""
-        return f"{d}{col_name(first_col)}{d}{first_row + 1}:{d}{col_name(last_col)}{d}{last_row + 1}"
+        return f"{d}{COLUMNS[first_col]}{d}{first_row + 1}:{d}{COLUMNS[last_col]}{d}{last_row + 1}"
 
     # ---- rows, columns, view
 
@@ -384,7 +431,6 @@ class Worksheet:
 
     def _finish(self, write) -> None:
         """Stream the sheet's XML through write(str) and drop its cells."""
-        self._finished = True
         rows, heights = self._rows, self._heights
         write(self._head())
         default_ht = f' ht="{self._default_height}" customHeight="1"' if self._default_height else ""
@@ -398,9 +444,7 @@ class Worksheet:
                 attrs = f' ht="{ht}" customHeight="1"' if ht else default_ht
                 cells = rows.get(r)
                 if cells:
-                    out.append(f'<row r="{r + 1}"{attrs}>')
-                    out.extend(cells[c] for c in sorted(cells))
-                    out.append("</row>")
+                    out.append(f'<row r="{r + 1}"{attrs}>{"".join([cells[c] for c in sorted(cells)])}</row>')
                 else:
                     out.append(f'<row r="{r + 1}"{attrs}/>')
                 if n % CHUNK_ROWS == 0:
@@ -409,7 +453,7 @@ class Worksheet:
             out.append("</sheetData>")
             write("".join(out))
         write(self._tail())
-        self._rows, self._merged = {}, set()
+        self._rows, self._merged = _Finished(self.name), set()
 
     def _head(self) -> str:
         fit = self._page.get("fit")
@@ -499,8 +543,7 @@ class Workbook:
         self._zip = zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED)
         self._styles = _Styles()
         self._formats: dict[tuple, Format] = {}
-        self._strings: dict[str, int] = {}
-        self._string_count = 0
+        self.strings: dict[str, int] = {}  # shared-string table: text → index
         self._sheets: list[str] = []
         self._lower_names: set[str] = set()
         self._names: list[tuple[str, int, str]] = []
@@ -536,12 +579,9 @@ class Workbook:
             raise ValueError(f"unsupported document properties: {sorted(unknown)}")
         self._properties.update(properties)
 
-    def string_index(self, text: str) -> int:
-        """The shared-string index of a text."""
-        self._string_count += 1
-        index = self._strings.get(text)
-        if index is None:
-            index = self._strings[text] = len(self._strings)
+    def add_string(self, text: str) -> int:
+        """The shared-string index of a text not yet in the table."""
+        index = self.strings[text] = len(self.strings)
         return index
 
     def define_name(self, name: str, sheet: int, formula: str) -> None:
@@ -586,8 +626,8 @@ class Workbook:
 
     def _shared_strings(self) -> str:
         items = "".join(f'<si><t xml:space="preserve">{escape(t)}</t></si>' if t != t.strip()
-                        else f"<si><t>{escape(t)}</t></si>" for t in self._strings)
-        return (f'{XML}<sst xmlns="{MAIN}" count="{self._string_count}" uniqueCount="{len(self._strings)}">'
+                        else f"<si><t>{escape(t)}</t></si>" for t in self.strings)
+        return (f'{XML}<sst xmlns="{MAIN}" uniqueCount="{len(self.strings)}">'
                 f"{items}</sst>")
 
     def _workbook_xml(self) -> str:
