@@ -1,8 +1,10 @@
 """Allocation tables (分配表) as WordprocessingML text, sized to their page from their content.
 
 Everything comes from the TableView: column groups become a merged two-row header, lettered
-columns a formula row, row kinds the typeface. Strings are appended to lists and joined once
-(big tables as XML text, shared/domain anchors §8). Typefaces: header rows and whole
+columns a formula row, row kinds the cell style. Tables are XML text (shared/domain anchors §8),
+produced a row at a time so that a document of thousands of rows is never one string. A cell is
+its width, merges, style and text: typefaces, alignment and borders are in the template's styles
+(templates/docx/make_templates.py) at the size fitted here. Typefaces: header rows and whole
 总计/合计/小计 rows in 黑体, never bold; other labels in 仿宋_GB2312, other figures in 宋体.
 Digits use the CJK face too (not Times New Roman): half-width digits measure the same in Word
 and in LibreOffice's Noto stand-ins, so widths computed here hold in both. Labels indent 1 em
@@ -11,30 +13,37 @@ per level below the total.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .derive_tables import TableColumn, TableView
-from .docx_targets import target_tables_xml
+from .docx_targets import target_tables_pieces, target_tables_xml
 from .money import format_cell
 from .ooxml import (
-    FANGSONG,
-    HEITI,
-    SONGTI,
+    CELL,
+    CELL_CODE,
+    CELL_FIGURE,
+    CELL_HEAD,
+    CELL_LEFT,
+    CELL_TOTAL,
+    CELL_TOTAL_FIGURE,
+    CELL_TOTAL_LEFT,
+    TABLE_UNIT,
     TEXT_WIDTH,
     TEXT_WIDTH_LANDSCAPE,
+    SizedStyles,
     cell,
-    cell_ppr,
     cjk_em,
     esc,
-    para,
-    ppr,
     row,
-    rpr,
     scale_widths,
-    table_margins,
+    styled_p,
+    table_open,
+    text_runs,
 )
 
-__all__ = ["allocation_table_xml", "body_texts", "fit_columns", "target_tables_xml"]
+__all__ = ["allocation_table_pieces", "allocation_table_xml", "body_texts", "fit_columns", "target_tables_pieces",
+           "target_tables_xml"]
 
 # Font sizes tried, largest first, as (half-points, unit labels may wrap onto two lines).
 # 小四 12 pt … 8 pt on one line; then 9–7 pt with wrapped labels; 小六 6.5 pt as the last resort.
@@ -55,25 +64,23 @@ class Fit:
     widths: list[int]
 
 
-def allocation_table_xml(view: TableView, text_width: int | None = None) -> str:
-    """The unit line (right-aligned) and the w:tbl of one allocation table, fitted to the text width."""
+def allocation_table_xml(view: TableView, text_width: int | None = None, styles: SizedStyles | None = None) -> str:
+    """The unit line (right-aligned) and the w:tbl of one allocation table, fitted to the text width;
+    `styles` records the sized cell styles it uses."""
+    return "".join(allocation_table_pieces(view, styles or SizedStyles(), text_width))
+
+
+def allocation_table_pieces(view: TableView, styles: SizedStyles, text_width: int | None = None) -> Iterator[str]:
+    """allocation_table_xml in pieces: the unit line and the table's start, then a row at a time."""
     width = text_width or (TEXT_WIDTH_LANDSCAPE if view.landscape else TEXT_WIDTH)
     texts = body_texts(view)
     fit = fit_columns(view, texts, width)
-    out: list[str] = []
     if view.unit_line:
-        mark = rpr(FANGSONG, max(fit.size, 21))
-        out.append(para(f"<w:r>{mark}<w:t>{esc(view.unit_line)}</w:t></w:r>",
-                        ppr(align="right", keep_next=True, snap=False)))
-    rows = _header_rows(view, fit)
-    rows.extend(_body_rows(view, texts, fit))
-    out.append(table_margins("".join(rows), fit.widths, fit.margin))
-    return "".join(out)
-
-
-def face(font: str, size: int) -> str:
-    """Run properties with one CJK face for Chinese and digits alike."""
-    return rpr(font, size, latin=font)
+        yield styled_p(styles(TABLE_UNIT, max(fit.size, 21))) + text_runs(view.unit_line) + "</w:p>"
+    yield table_open(fit.widths, fit.margin)
+    yield from _header_rows(view, fit, styles)
+    yield from _body_rows(view, texts, fit, styles)
+    yield "</w:tbl>"
 
 
 def body_texts(view: TableView) -> list[list[str]]:
@@ -194,17 +201,15 @@ def _share(need: list[float], body: list[float], head: list[float], twips_per_em
     return scale_widths([(e + extra) * twips_per_em + pad for e in ems], width)
 
 
-def _header_rows(view: TableView, fit: Fit) -> list[str]:
+def _header_rows(view: TableView, fit: Fit, styles: SizedStyles) -> list[str]:
     """Header rows, all repeated on every page: labels (project names merged over their measures) and
     the letters row; columns without a project name are merged down through the label rows."""
     cols, widths = view.columns, fit.widths
     label_rows = 2 if view.two_row_header else 1
-    props = face(HEITI, fit.size)
-    head = cell_ppr("center", mark=props)
+    head = styled_p(styles(CELL_HEAD, fit.size))
 
     def text_cell(text: str, w: int, span: int = 1, vmerge: str | None = None) -> str:
-        runs = f"<w:r>{props}<w:t>{esc(text)}</w:t></w:r>" if text else ""
-        return cell(f"<w:p>{head}{runs}</w:p>", w, span, vmerge)
+        return cell(f"{head}{text_runs(text)}</w:p>", w, span, vmerge)
 
     rows = []
     first, second, letters = [], [], []
@@ -238,35 +243,46 @@ def _header_rows(view: TableView, fit: Fit) -> list[str]:
     return rows
 
 
-def _body_rows(view: TableView, texts: list[list[str]], fit: Fit) -> list[str]:
-    """One w:tr per TableRow; cell shells (tcPr) and run properties are built once per table."""
-    size, em = fit.size, fit.size * 10
-    label_font = {False: face(FANGSONG, size), True: face(HEITI, size)}
-    figure_font = {False: face(SONGTI, size), True: face(HEITI, size)}
-    height = int(em * ROW_HEIGHT)
+def _label_p(styles: SizedStyles, size: int, total: bool, depth: int) -> str:
+    """The paragraph start of a unit label: centred on the total row, else left and indented by depth."""
+    if depth < 0:
+        return styled_p(styles(CELL_TOTAL if total else CELL, size))
+    style = styles(CELL_TOTAL_LEFT if total else CELL_LEFT, size)
+    if not depth:
+        return styled_p(style)
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:ind w:left="{depth * size * 10}"/></w:pPr>'
+
+
+def _body_rows(view: TableView, texts: list[list[str]], fit: Fit, styles: SizedStyles) -> Iterator[str]:
+    """One w:tr per TableRow; cell shells (tcPr) and paragraph starts are built once per table."""
+    size = fit.size
+    tr = row("", height=int(size * 10 * ROW_HEIGHT))[: -len("</w:tr>")]
     shells = [cell("\x00", w).split("\x00") for w in fit.widths]
     kinds = [c.kind for c in view.columns]
-    right = {s: cell_ppr("right", mark=figure_font[s]) for s in (False, True)}
-    centre = {s: cell_ppr("center", mark=figure_font[s]) for s in (False, True)}
+    figure = {s: styled_p(styles(CELL_TOTAL_FIGURE if s else CELL_FIGURE, size)) for s in (False, True)}
+    code = {s: styled_p(styles(CELL_TOTAL if s else CELL_CODE, size)) for s in (False, True)}
     labels: dict[tuple[bool, int], str] = {}
-    out = []
     for r, line in zip(view.rows, texts, strict=True):
         sub = r.is_subtotal
         depth = -1 if r.kind == "total" else _indent(r.depth)
-        if (sub, depth) not in labels:
-            labels[(sub, depth)] = cell_ppr("center", mark=label_font[sub]) if depth < 0 else \
-                cell_ppr("left", depth * em, label_font[sub])
-        cells = []
+        label = labels.get((sub, depth))
+        if label is None:
+            label = labels[(sub, depth)] = _label_p(styles, size, sub, depth)
+        cells = [tr]
         for j, text in enumerate(line):
             kind = kinds[j]
             if kind == "money":
-                pp, rp = right[sub], figure_font[sub]
+                start = figure[sub]  # figures are digits, commas, signs and points: nothing to escape
             elif kind == "code":
-                pp, rp, text = centre[sub], figure_font[sub], esc(text)
+                start, text = code[sub], esc(text)
             else:
-                pp, rp, text = labels[(sub, depth)], label_font[sub], esc(text)
-            run = f'<w:r>{rp}<w:t xml:space="preserve">{text}</w:t></w:r>' if text else ""
+                start, text = label, esc(text)
             shell = shells[j]
-            cells.append(f"{shell[0]}<w:p>{pp}{run}</w:p>{shell[1]}")
-        out.append(row("".join(cells), height=height))
-    return out
+            if not text:
+                cells.append(f"{shell[0]}{start}</w:p>{shell[1]}")
+            elif " " in text:
+                cells.append(f'{shell[0]}{start}<w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>{shell[1]}')
+            else:
+                cells.append(f"{shell[0]}{start}<w:r><w:t>{text}</w:t></w:r></w:p>{shell[1]}")
+        cells.append("</w:tr>")
+        yield "".join(cells)

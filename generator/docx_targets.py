@@ -3,35 +3,36 @@
 A layout's header block (cells with span/rowspan), its indicator header and its grid roles decide
 every cell; a province that adds a layout file needs no change here. 一级 and 二级 cells, and the
 leading 绩效指标 label column, are merged vertically (w:vMerge) over the indicators they head.
+Fonts, alignment and borders are the template's styles (表格-文字, 表格-表头, 绩效目标表-标题, …) at the
+size chosen here; the tables come out one at a time, so thousands of them are never one string.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .derive_targets import IndicatorRow, TargetView
 from .errors import RenderError
 from .model import HeaderCell, Layout
 from .ooxml import (
-    FANGSONG,
-    HEITI,
+    CELL,
+    CELL_HEAD,
+    CELL_JUSTIFY,
+    TARGET_SUBTITLE,
+    TARGET_TITLE,
     TEXT_WIDTH,
-    XIAOBIAOSONG,
+    SizedStyles,
     cell,
-    cell_ppr,
     cjk_em,
-    esc,
-    para,
-    ppr,
     row,
-    rpr,
     scale_widths,
-    table_margins,
+    styled_p,
+    table_open,
+    text_runs,
 )
 
-TITLE_SIZE = 36  # 小二
-SUBTITLE_SIZE = 32  # 三号
 SIZES = (21, 18)  # 五号 when the layout's character widths fit the text width, else 小五 (text wraps)
 SLACK = 1.05  # a label exactly as wide as its cell still wraps in LibreOffice
 MARGINS = (57, 28)  # cell margins: 1 mm, or 0.5 mm when the layout's widths do not fit even at 小五
@@ -61,8 +62,7 @@ class Frame:
     size: int
     margin: int
     height: int
-    body: str  # run properties: 仿宋
-    bold: str  # run properties: 黑体 (indicator header row)
+    paras: dict[str, str] = field(default_factory=dict)  # role or alignment → paragraph start (w:p and w:pPr)
     table_open: str = ""
     tr_open: str = ""
     fixed: dict[tuple[int, int], str] = field(default_factory=dict)  # (header row, col) → finished cell
@@ -70,27 +70,27 @@ class Frame:
     shells: list[list[str]] = field(default_factory=list)
     restarts: list[list[str]] = field(default_factory=list)
     continued: list[str] = field(default_factory=list)
-    paras: dict[str, str] = field(default_factory=dict)  # role → paragraph start (w:p and w:pPr)
 
-    def build(self) -> Frame:
-        """Prebuild the constant XML pieces of this frame."""
-        widths, body = self.widths, self.body
-        self.table_open = table_margins("", widths, self.margin)[: -len("</w:tbl>")]
+    def build(self, styles: SizedStyles) -> Frame:
+        """Prebuild the constant XML pieces of this frame, in the template's cell styles at its size."""
+        widths = self.widths
+        centre, left = styled_p(styles(CELL, self.size)), styled_p(styles(CELL_JUSTIFY, self.size))
+        self.paras = {role: centre if role in CENTRED_ROLES else left for role in self.layout.grid}
+        self.paras |= {"center": centre, "both": left, "head": styled_p(styles(CELL_HEAD, self.size))}
+        self.table_open = table_open(widths, self.margin)
         self.tr_open = row("", height=self.height)[: -len("</w:tr>")]
         for r, placed in enumerate(self.header):
             for pc in placed:
                 w = sum(widths[pc.col:pc.col + pc.span])
                 if pc.source is None:
-                    self.fixed[(r, pc.col)] = _text_cell("", w, body, span=pc.span, vmerge=pc.vmerge)
+                    self.fixed[(r, pc.col)] = _text_cell("", w, centre, span=pc.span, vmerge=pc.vmerge)
                 elif not _varies(pc.source):
-                    self.fixed[(r, pc.col)] = _text_cell(pc.source.text or "", w, body, _align(pc.source),
+                    self.fixed[(r, pc.col)] = _text_cell(pc.source.text or "", w, self.paras[_align(pc.source)],
                                                          pc.span, pc.vmerge)
         self.indicator_header = tuple(self._indicator_header(has) for has in (False, True))
         self.shells = [cell("\x00", w).split("\x00") for w in widths]
         self.restarts = [cell("\x00", w, vmerge="restart").split("\x00") for w in widths]
-        self.continued = [_text_cell("", w, body, vmerge="continue") for w in widths]
-        centre, left = cell_ppr("center", mark=body), cell_ppr("both", mark=body)
-        self.paras = {role: "<w:p>" + (centre if role in CENTRED_ROLES else left) for role in self.layout.grid}
+        self.continued = [_text_cell("", w, centre, vmerge="continue") for w in widths]
         return self
 
     def _indicator_header(self, has_rows: bool) -> str:
@@ -98,40 +98,54 @@ class Frame:
         cells = [self.tr_open]
         for j, (role, text) in enumerate(zip(self.layout.grid, self.layout.indicator_header, strict=True)):
             vmerge = "restart" if role == "label" and has_rows else None
-            cells.append(_text_cell(text, self.widths[j], self.bold, vmerge=vmerge))
+            cells.append(_text_cell(text, self.widths[j], self.paras["head"], vmerge=vmerge))
         cells.append("</w:tr>")
         return "".join(cells)
 
 
-def target_tables_xml(views: list[TargetView], flow: str, text_width: int | None = None) -> str:
+def target_tables_xml(views: list[TargetView], flow: str, text_width: int | None = None,
+                      styles: SizedStyles | None = None) -> str:
     """Every target table with its title and subtitle; per_page starts each on a new page,
-    continuous separates them with a blank line."""
+    continuous separates them with a blank line. `styles` records the sized cell styles used."""
+    return "".join(target_tables_pieces(views, flow, styles or SizedStyles(), text_width))
+
+
+def target_tables_pieces(views: list[TargetView], flow: str, styles: SizedStyles,
+                         text_width: int | None = None) -> Iterator[str]:
+    """target_tables_xml in pieces, one table (with its titles) at a time."""
     width = text_width or TEXT_WIDTH
     frames: dict[int, Frame] = {}
     for view in views:
         if id(view.layout) not in frames:
             same = [v for v in views if v.layout is view.layout]
-            frames[id(view.layout)] = layout_frame(view.layout, width, same)
-    out: list[str] = []
+            frames[id(view.layout)] = layout_frame(view.layout, width, same, styles)
+    gap = '<w:p><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0"/></w:pPr></w:p>'
     for i, view in enumerate(views):
         frame = frames[id(view.layout)]
+        out: list[str] = []
         if i and flow == "continuous":
-            out.append(para("", ppr(snap=False)))
-        out.append(para(f"<w:r>{rpr(XIAOBIAOSONG, TITLE_SIZE)}<w:t>{esc(view.title)}</w:t></w:r>",
-                        ppr(align="center", keep_next=True, page_break_before=bool(i) and flow == "per_page",
-                            snap=False, after=0 if view.subtitle else 120)))
+            out.append(gap)
+        out.append(_title(view.title, TARGET_TITLE, page_break=bool(i) and flow == "per_page",
+                          close=not view.subtitle))
         if view.subtitle:
-            out.append(para(f"<w:r>{rpr(FANGSONG, SUBTITLE_SIZE)}<w:t>{esc(view.subtitle)}</w:t></w:r>",
-                            ppr(align="center", keep_next=True, snap=False, after=120)))
+            out.append(_title(view.subtitle, TARGET_SUBTITLE))
         out.append(frame.table_open)
         _header_block(view, frame, out)
         out.append(frame.indicator_header[bool(view.rows)])
         _indicator_rows(view.rows, frame, out)
         out.append("</w:tbl>")
-    return "".join(out)
+        yield "".join(out)
 
 
-def layout_frame(layout: Layout, width: int, views: list[TargetView]) -> Frame:
+def _title(text: str, style: str, page_break: bool = False, close: bool = True) -> str:
+    """A title line in its style; the space after it is the subtitle's when one follows (close=False)."""
+    props = f'<w:pStyle w:val="{style}"/>' + ("<w:pageBreakBefore/>" if page_break else "")
+    if not close:
+        props += '<w:spacing w:after="0"/>'
+    return f"<w:p><w:pPr>{props}</w:pPr>{text_runs(text)}</w:p>"
+
+
+def layout_frame(layout: Layout, width: int, views: list[TargetView], styles: SizedStyles) -> Frame:
     """Place a layout's header cells and size its table: 五号 when the layout's widths (characters) fit,
     else 小五. Columns keep the layout's proportions but widen so that their labels stay on one line,
     or where that would squeeze the others, break at most once."""
@@ -149,8 +163,7 @@ def layout_frame(layout: Layout, width: int, views: list[TargetView]) -> Frame:
             widths = raised
             break
     height = int(size * 10 * ROW_HEIGHT)
-    return Frame(layout, header, scale_widths(widths, width), size, margin, height,
-                 rpr(FANGSONG, size, latin=FANGSONG), rpr(HEITI, size, latin=HEITI)).build()
+    return Frame(layout, header, scale_widths(widths, width), size, margin, height).build(styles)
 
 
 def _raise_to(widths: list[float], floor: list[float]) -> list[float] | None:
@@ -234,13 +247,9 @@ def _align(hc: HeaderCell) -> str:
     return "both" if hc.align == "left" else "center"
 
 
-def _text_cell(text: str, width: int, props: str, align: str = "center", span: int = 1,
-               vmerge: str | None = None) -> str:
-    runs = ""
-    if text:
-        body = "<w:br/>".join(f'<w:t xml:space="preserve">{esc(t)}</w:t>' for t in text.split("\n"))
-        runs = f"<w:r>{props}{body}</w:r>"
-    return cell(f"<w:p>{cell_ppr(align, mark=props)}{runs}</w:p>", width, span, vmerge)
+def _text_cell(text: str, width: int, start: str, span: int = 1, vmerge: str | None = None) -> str:
+    """A cell holding one paragraph (`start`: its w:p and w:pPr) with this text."""
+    return cell(f"{start}{text_runs(text)}</w:p>", width, span, vmerge)
 
 
 def _header_block(view: TargetView, frame: Frame, out: list[str]) -> None:
@@ -252,7 +261,8 @@ def _header_block(view: TargetView, frame: Frame, out: list[str]) -> None:
             done = fixed.get((r, pc.col))
             if done is None:
                 w = sum(widths[pc.col:pc.col + pc.span])
-                done = _text_cell(header_text(pc.source, view), w, frame.body, _align(pc.source), pc.span, pc.vmerge)
+                done = _text_cell(header_text(pc.source, view), w, frame.paras[_align(pc.source)], pc.span,
+                                  pc.vmerge)
             out.append(done)
         out.append("</w:tr>")
 
@@ -272,7 +282,7 @@ def merge_marks(values: list[object]) -> list[str | None]:
 
 def _indicator_rows(rows: list[IndicatorRow], frame: Frame, out: list[str]) -> None:
     """Indicator rows; 一级 and 二级 cells merge down over runs of equal names, the label column throughout."""
-    grid, props = frame.layout.grid, frame.body
+    grid = frame.layout.grid
     marks = {"l1": merge_marks([r.l1 for r in rows]), "l2": merge_marks([(r.l1, r.l2) for r in rows])}
     shells, restarts, continued, paras = frame.shells, frame.restarts, frame.continued, frame.paras
     for i, r in enumerate(rows):
@@ -286,7 +296,6 @@ def _indicator_rows(rows: list[IndicatorRow], frame: Frame, out: list[str]) -> N
                 text = getattr(r, role)
             else:
                 text = r.extra.get(role, "")
-            run = f'<w:r>{props}<w:t xml:space="preserve">{esc(text)}</w:t></w:r>' if text else ""
             shell = restarts[j] if mark == "restart" else shells[j]
-            out.append(f"{shell[0]}{paras[role]}{run}</w:p>{shell[1]}")
+            out.append(f"{shell[0]}{paras[role]}{text_runs(text)}</w:p>{shell[1]}")
         out.append("</w:tr>")

@@ -28,6 +28,57 @@ TEXT_WIDTH = A4_W - MARGINS["left"] - MARGINS["right"]  # 8844 ≈ 156 mm
 TEXT_WIDTH_LANDSCAPE = A4_H - MARGINS["top"] - MARGINS["bottom"]  # landscape: the long side minus top/bottom
 
 
+# Styles of templates/docx that tables use (defined in make_templates.py, where their look is described).
+TABLE = "GwTable"  # 表格: borders, cells centred vertically
+CELL = "GwCell"  # 表格-文字: 仿宋, centred; every cell style below is based on it
+CELL_LEFT = "GwCellLeft"  # 表格-文字左对齐: unit names in allocation tables
+CELL_JUSTIFY = "GwCellJustify"  # 表格-文字两端对齐: left-aligned target-table texts
+CELL_HEAD = "GwCellHead"  # 表格-表头: 黑体, centred
+CELL_TOTAL = "GwCellTotal"  # 表格-合计: 黑体, centred (总计/合计/小计 rows)
+CELL_TOTAL_LEFT = "GwCellTotalLeft"  # 表格-合计左对齐: 小计 labels
+CELL_TOTAL_FIGURE = "GwCellTotalFigure"  # 表格-合计金额: 黑体, right
+CELL_FIGURE = "GwCellFigure"  # 表格-金额: 宋体, right
+CELL_CODE = "GwCellCode"  # 表格-编码: 宋体, centred
+FORM_CELL = "GwFormCell"  # 表单-文字: 仿宋 with Times New Roman digits, centred
+FORM_CELL_LEFT = "GwFormCellLeft"  # 表单-文字左对齐
+FORM_HEAD = "GwFormHead"  # 表单-表头: 黑体 with Times New Roman digits
+TABLE_UNIT = "GwTableUnit"  # 表格-单位行: 单位：万元 above an allocation table, right-aligned
+TARGET_TITLE = "GwTargetTitle"  # 绩效目标表-标题: 小标宋 小二, centred
+TARGET_SUBTITLE = "GwTargetSubtitle"  # 绩效目标表-副标题: 仿宋 三号, centred
+
+
+class SizedStyles:
+    """Styles at the size the code chose for a table (it fits each table to the page): ("GwCellFigure", 18)
+    is the style "GwCellFigure-18", based on the template's GwCellFigure and setting only w:sz. Every one
+    asked for is recorded; the .docx writer adds them to styles.xml."""
+
+    def __init__(self) -> None:
+        self.used: dict[str, tuple[str, int]] = {}
+
+    def __call__(self, base: str, size: int) -> str:
+        """The id of `base` at `size` half-points."""
+        sid = f"{base}-{size}"
+        self.used[sid] = (base, size)
+        return sid
+
+
+def styled_p(style: str) -> str:
+    """The start of a paragraph in a paragraph style (its w:p and w:pPr), to be followed by runs and </w:p>."""
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
+
+
+def text_runs(text: str) -> str:
+    """Runs without properties (the paragraph style's apply); line breaks become w:br, empty text no run."""
+    if not text:
+        return ""
+    return "<w:r>" + "<w:br/>".join(_t(esc(t)) for t in str(text).split("\n")) + "</w:r>"
+
+
+def _t(escaped: str) -> str:
+    """A w:t; spaces are kept (xml:space) only where a text has any."""
+    return f'<w:t xml:space="preserve">{escaped}</w:t>' if " " in escaped or "\t" in escaped else f"<w:t>{escaped}</w:t>"
+
+
 def esc(text: object) -> str:
     """XML-escape text and drop characters XML 1.0 cannot hold."""
     return escape(_ILLEGAL.sub("", str(text)), {'"': "&quot;"})
@@ -89,21 +140,9 @@ def para(runs: str, props: str = "") -> str:
     return f"<w:p>{props}{runs}</w:p>"
 
 
-def page_break() -> str:
-    """A paragraph holding only a page break."""
-    return '<w:p><w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr><w:r><w:br w:type="page"/></w:r></w:p>'
-
-
-def borders(size: int = 4) -> str:
-    """Single black borders on every edge and inside (size in eighths of a point: 4 = 0.5 pt)."""
-    edges = "".join(f'<w:{e} w:val="single" w:sz="{size}" w:space="0" w:color="000000"/>'
-                    for e in ("top", "left", "bottom", "right", "insideH", "insideV"))
-    return f"<w:tblBorders>{edges}</w:tblBorders>"
-
-
-def cell(content: str, width: int, span: int = 1, vmerge: str | None = None, valign: str = "center",
-         shade: str | None = None) -> str:
-    """A table cell: `vmerge` is "restart" or "continue" for vertical merges; `span` merges columns."""
+def cell(content: str, width: int, span: int = 1, vmerge: str | None = None, valign: str | None = None) -> str:
+    """A table cell: `vmerge` is "restart" or "continue" for vertical merges; `span` merges columns. Cells are
+    centred vertically by the table style (GwTable); `valign` overrides that."""
     props = [f'<w:tcW w:w="{width}" w:type="dxa"/>']
     if span > 1:
         props.append(f'<w:gridSpan w:val="{span}"/>')
@@ -111,9 +150,8 @@ def cell(content: str, width: int, span: int = 1, vmerge: str | None = None, val
         props.append('<w:vMerge w:val="restart"/>')
     elif vmerge == "continue":
         props.append("<w:vMerge/>")
-    if shade:
-        props.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{shade}"/>')
-    props.append(f'<w:vAlign w:val="{valign}"/>')
+    if valign:
+        props.append(f'<w:vAlign w:val="{valign}"/>')
     return f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr>{content}</w:tc>"
 
 
@@ -129,13 +167,19 @@ def row(cells: str, header: bool = False, cant_split: bool = True, height: int |
     return f"<w:tr><w:trPr>{''.join(props)}</w:trPr>{cells}</w:tr>"
 
 
-def table(rows_xml: str, widths: list[int], align: str = "center", border_size: int = 4) -> str:
-    """A fixed-layout table with a grid of column widths (twips)."""
+def table_open(widths: list[int], margin: int = 57, align: str = "center") -> str:
+    """The start of a w:tbl (properties and grid) in the template's table style: borders and vertical
+    alignment come from GwTable; layout is fixed, with these column widths and left/right cell margins
+    (twips), which the code chose when it fitted the table to the page."""
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    props = (f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="{align}"/>{borders(border_size)}'
-             '<w:tblLayout w:type="fixed"/>'
-             '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>')
-    return f"<w:tbl><w:tblPr>{props}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{rows_xml}</w:tbl>"
+    return (f'<w:tbl><w:tblPr><w:tblStyle w:val="{TABLE}"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+            f'<w:jc w:val="{align}"/><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="{margin}" w:type="dxa"/>'
+            f'<w:right w:w="{margin}" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>{grid}</w:tblGrid>')
+
+
+def table(rows_xml: str, widths: list[int], margin: int = 57, align: str = "center") -> str:
+    """A fixed-layout table in the template's table style (see table_open)."""
+    return table_open(widths, margin, align) + rows_xml + "</w:tbl>"
 
 
 def scale_widths(weights: list[float], total: int) -> list[int]:
@@ -183,21 +227,3 @@ def cjk_em(text: str) -> float:
         else:
             em += 0.6
     return em
-
-
-def cell_ppr(align: str = "center", left: int = 0, mark: str = "") -> str:
-    """Paragraph properties for a table cell, immune to the body style: single spacing, no grid snap,
-    no inherited first-line indent; `mark` (an rPr) sizes the paragraph mark so empty cells stay low."""
-    return ('<w:pPr><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
-            f'<w:ind w:left="{left}" w:right="0" w:firstLine="0" w:firstLineChars="0"/>'
-            f'<w:jc w:val="{align}"/>{mark}</w:pPr>')
-
-
-def table_margins(rows_xml: str, widths: list[int], margin: int = 57, align: str = "center",
-                  border_size: int = 4) -> str:
-    """Like `table`, with left/right cell margins of `margin` twips (dense tables use 28 ≈ 0.5 mm)."""
-    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    props = (f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="{align}"/>{borders(border_size)}'
-             '<w:tblLayout w:type="fixed"/>'
-             f'<w:tblCellMar><w:left w:w="{margin}" w:type="dxa"/><w:right w:w="{margin}" w:type="dxa"/></w:tblCellMar>')
-    return f"<w:tbl><w:tblPr>{props}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{rows_xml}</w:tbl>"

@@ -1,7 +1,8 @@
 """The forms and the letter as WordprocessingML fragments: 财会监督责任人报备表, 跟踪反馈表, 函.
 
 Each function returns what follows the attachment's 附件N label and centred title: the caller
-(render_notice) prints those from the template, so their fonts stay in the template's styles.
+(render_notice) prints those from the template, so their fonts stay in the template's styles. Form
+cells are in the template's 表单-文字 / 表单-表头 styles, at 4号 (报备表) or 5号 (反馈表).
 """
 
 from __future__ import annotations
@@ -10,19 +11,21 @@ from .derive import Derived
 from .errors import RenderError
 from .model import Unit
 from .ooxml import (
-    FANGSONG,
-    HEITI,
+    FORM_CELL,
+    FORM_CELL_LEFT,
+    FORM_HEAD,
     TEXT_WIDTH,
     TEXT_WIDTH_LANDSCAPE,
+    SizedStyles,
     cell,
-    cell_ppr,
     para,
     row,
-    rpr,
     run,
     scale_widths,
+    styled_p,
     table,
     text_em,
+    text_runs,
 )
 from .sums import Numbered
 
@@ -45,18 +48,16 @@ def form_line(text: str, tabs: list[tuple[str, int]] | None = None) -> str:
     return para(runs, props)
 
 
-def _cell_text(text: str, width: int, size: int, font: str = FANGSONG, align: str = "center",
-               **kw) -> str:
-    return cell(para(run(text, rpr(font, size)) if text else "", cell_ppr(align, mark=rpr(font, size))), width,
-                **kw)
+def _cell_text(text: str, width: int, style: str) -> str:
+    return cell(f"{styled_p(style)}{text_runs(text)}</w:p>", width)
 
 
-def _header_row(labels: list[str], widths: list[int], size: int) -> str:
-    return row("".join(_cell_text(label, w, size, HEITI) for label, w in zip(labels, widths, strict=True)), header=True)
+def _header_row(labels: list[str], widths: list[int], style: str) -> str:
+    return row("".join(_cell_text(label, w, style) for label, w in zip(labels, widths, strict=True)), header=True)
 
 
-def _blank_row(widths: list[int], size: int, first: str = "", height: int = 567) -> str:
-    cells = [_cell_text(first if i == 0 else "", w, size) for i, w in enumerate(widths)]
+def _blank_row(widths: list[int], style: str, first: str = "", height: int = 567) -> str:
+    cells = [_cell_text(first if i == 0 else "", w, style) for i, w in enumerate(widths)]
     return row("".join(cells), height=height)
 
 
@@ -74,19 +75,20 @@ def recipients(derived: Derived) -> list[Unit]:
     return [u for u in derived.batch.registry.walk() if u.id in wanted]
 
 
-def filing_form_xml(derived: Derived, numbered: Numbered) -> str:
+def filing_form_xml(derived: Derived, numbered: Numbered, styles: SizedStyles | None = None) -> str:
     """财会监督责任人报备表: 填报部门（公章）：, the five-column table, 填报人/填报时间, the note."""
     att = numbered.attachment
+    styles = styles or SizedStyles()
+    text, left = styles(FORM_CELL, FORM_SIZE), styles(FORM_CELL_LEFT, FORM_SIZE)
     widths = scale_widths(FILING_WEIGHTS, TEXT_WIDTH)
-    rows = [_header_row(FILING_COLUMNS, widths, FORM_SIZE)]
+    rows = [_header_row(FILING_COLUMNS, widths, styles(FORM_HEAD, FORM_SIZE))]
     if att.prefill == "recipients":
         for i, unit in enumerate(recipients(derived), 1):
             texts = [str(i), unit.name, "", "", ""]
-            aligns = ["center", "left", "center", "center", "center"]
-            rows.append(row("".join(_cell_text(t, w, FORM_SIZE, align=a)
-                                    for t, w, a in zip(texts, widths, aligns, strict=True)), height=567))
+            rows.append(row("".join(_cell_text(t, w, left if j == 1 else text)
+                                    for j, (t, w) in enumerate(zip(texts, widths, strict=True))), height=567))
     else:
-        rows.extend(_blank_row(widths, FORM_SIZE) for _ in range(att.rows_count))
+        rows.extend(_blank_row(widths, text) for _ in range(att.rows_count))
     parts = [form_line("填报部门（公章）："), table("".join(rows), widths),
              form_line("填报人：\t填报时间：", [("left", TEXT_WIDTH // 2)])]
     if att.note:
@@ -94,12 +96,15 @@ def filing_form_xml(derived: Derived, numbered: Numbered) -> str:
     return "".join(parts)
 
 
-def feedback_form_xml(numbered: Numbered) -> str:
+def feedback_form_xml(numbered: Numbered, styles: SizedStyles | None = None) -> str:
     """跟踪反馈表 (landscape): header line and 单位：万元, ten columns, 合计, numbered blank rows, 说明."""
     att = numbered.attachment
+    styles = styles or SizedStyles()
+    text = styles(FORM_CELL, FEEDBACK_SIZE)
     widths = scale_widths(FEEDBACK_WEIGHTS, TEXT_WIDTH_LANDSCAPE)
-    rows = [_header_row(FEEDBACK_COLUMNS, widths, FEEDBACK_SIZE), _blank_row(widths, FEEDBACK_SIZE, "合计")]
-    rows.extend(_blank_row(widths, FEEDBACK_SIZE, str(i)) for i in range(1, att.rows_count + 1))
+    rows = [_header_row(FEEDBACK_COLUMNS, widths, styles(FORM_HEAD, FEEDBACK_SIZE)),
+            _blank_row(widths, text, "合计")]
+    rows.extend(_blank_row(widths, text, str(i)) for i in range(1, att.rows_count + 1))
     header = form_line(f"{att.header_left or ''}\t{att.unit_line}", [("right", TEXT_WIDTH_LANDSCAPE)])
     return header + table("".join(rows), widths) + notes_xml(att.notes)
 
@@ -143,13 +148,13 @@ def letter_xml(derived: Derived, numbered: Numbered) -> str:
     return head + body + signature_xml(letter.signature, letter.sign_date)
 
 
-def form_xml(derived: Derived, numbered: Numbered) -> str:
-    """The content of a form or letter attachment, by kind."""
+def form_xml(derived: Derived, numbered: Numbered, styles: SizedStyles | None = None) -> str:
+    """The content of a form or letter attachment, by kind; `styles` records the sized cell styles used."""
     kind = numbered.attachment.kind
     if kind == "filing_form":
-        return filing_form_xml(derived, numbered)
+        return filing_form_xml(derived, numbered, styles)
     if kind == "feedback_form":
-        return feedback_form_xml(numbered)
+        return feedback_form_xml(numbered, styles)
     if kind == "letter":
         return letter_xml(derived, numbered)
     raise RenderError(f"附件{numbered.number}的类型「{kind}」不是表单或函")

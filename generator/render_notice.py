@@ -3,19 +3,31 @@
 Fonts, sizes, indents and fixed wording live in templates/docx/notice.docx and attachment.docx
 (see make_templates.py there); this module only fills them from the derived batch. Attachments
 printed inline each start a new section: portrait, or landscape for wide tables and the feedback form.
+An attachment's content reaches the template as a mark only; its XML is produced in pieces while
+the .docx is written (docx_package.render_docx), so a batch of thousands of tables stays small.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
 from .derive import Derived
 from .derive_notice import NoticeView, break_title
-from .docx_package import TemplatePackage, load_template, render_docx, section_break, section_variant, style_size
+from .docx_package import (
+    Pieces,
+    TemplatePackage,
+    insert_mark,
+    load_template,
+    render_docx,
+    section_break,
+    section_variant,
+    style_size,
+)
 from .errors import RenderError
-from .ooxml import TEXT_WIDTH, run, text_em
+from .ooxml import TEXT_WIDTH, SizedStyles, run, text_em
 from .render_forms import form_xml, signature_xml
 from .sums import Numbered
 
@@ -24,6 +36,7 @@ ATTACHMENT_TEMPLATE = "attachment.docx"
 MARK_WIDTH = 0.95  # the 发文机关标志 may take this share of the text width before it is condensed
 TITLE_CHARS, TITLE_CHARS_LANDSCAPE = 20, 29  # 2号 characters in 156 mm and in 225 mm
 ILLEGAL_IN_NAMES = '\\/:*?"<>|\n\r\t'
+NOTHING = Markup("")
 
 
 @dataclass
@@ -33,9 +46,15 @@ class AttachmentBlock:
     number: str
     title: str
     show_title: bool
-    content: Markup
+    pieces: Pieces  # the content's XML, produced when the document is written
     landscape: bool
     opening: Markup = Markup("")  # the section break that ends what came before
+    slot: int = 0  # which of render_docx's inserts holds the pieces
+
+    @property
+    def content(self) -> Markup:
+        """What the template prints as the content: the mark the writer replaces with the pieces."""
+        return insert_mark(self.slot)
 
     @property
     def title_lines(self) -> list[str]:
@@ -65,41 +84,42 @@ def _docx_tables():
     return docx_tables
 
 
-def attachment_block(derived: Derived, numbered: Numbered) -> AttachmentBlock:
-    """Content and orientation of one attachment, by kind."""
+def attachment_block(derived: Derived, numbered: Numbered, styles: SizedStyles) -> AttachmentBlock:
+    """Content and orientation of one attachment, by kind; `styles` records the sized styles its tables use."""
     kind = numbered.attachment.kind
     if kind == "allocation_table":
         view = derived.tables[numbered.number]
-        xml = _docx_tables().allocation_table_xml(view)
-        return AttachmentBlock(numbered.number, numbered.title, True, Markup(xml), view.landscape)
+        build = _docx_tables().allocation_table_pieces
+        return AttachmentBlock(numbered.number, numbered.title, True, lambda: build(view, styles), view.landscape)
     if kind == "target_tables":
-        builder = getattr(_docx_tables(), "target_tables_xml", None)
-        if builder is None:
-            raise RenderError("generator/docx_tables.py 尚未提供 target_tables_xml，无法排版绩效目标表")
-        xml = builder(derived.targets_for(numbered), numbered.attachment.flow)
-        return AttachmentBlock(numbered.number, numbered.title, False, Markup(xml), False)
-    return AttachmentBlock(numbered.number, numbered.title, True, Markup(form_xml(derived, numbered)),
+        build = getattr(_docx_tables(), "target_tables_pieces", None)
+        if build is None:
+            raise RenderError("generator/docx_tables.py 尚未提供 target_tables_pieces，无法排版绩效目标表")
+        views, flow = derived.targets_for(numbered), numbered.attachment.flow
+        return AttachmentBlock(numbered.number, numbered.title, False, lambda: build(views, flow, styles), False)
+    return AttachmentBlock(numbered.number, numbered.title, True, lambda: [form_xml(derived, numbered, styles)],
                            kind == "feedback_form")
 
 
-def inline_blocks(derived: Derived, package: TemplatePackage) -> tuple[list[AttachmentBlock], Markup]:
+def inline_blocks(derived: Derived, package: TemplatePackage,
+                  styles: SizedStyles) -> tuple[list[AttachmentBlock], Markup]:
     """Attachment blocks, each opened by the section break that ends the section before it, and the
     break that ends the last one (the 版记 then follows in the template's final, continuous section)."""
-    blocks = [attachment_block(derived, n) for n in derived.attachments]
+    blocks = [attachment_block(derived, n, styles) for n in derived.attachments]
     previous = section_variant(package.section)
-    for block in blocks:
+    for slot, block in enumerate(blocks):
+        block.slot = slot
         block.opening = Markup(section_break(previous))
         previous = section_variant(package.section, landscape=block.landscape, grid=False)
-    closing = Markup(section_break(previous)) if blocks else Markup("")
+    closing = Markup(section_break(previous)) if blocks else NOTHING
     return blocks, closing
 
 
-def notice_fields(derived: Derived, package: TemplatePackage) -> dict:
+def notice_fields(derived: Derived, package: TemplatePackage, blocks: Iterable[AttachmentBlock] = (),
+                  closing: Markup = NOTHING) -> dict:
     """Everything notice.docx prints, by the names its tags use."""
     view = derived.notice
     n = view.notice
-    inline = n.attachments_inline
-    blocks, closing = inline_blocks(derived, package) if inline else ([], Markup(""))
     disclosure = view.disclosure_text or ""
     before_cc = n.disclosure_position == "before_cc"
     return {
@@ -113,7 +133,7 @@ def notice_fields(derived: Derived, package: TemplatePackage) -> dict:
         "signature_block": Markup(signature_xml(n.signature, n.sign_date)),
         "disclosure_after_date": "" if before_cc else disclosure,
         "disclosure_before_cc": disclosure if before_cc else "",
-        "attachments": blocks,
+        "attachments": list(blocks),
         "closing": closing,
         "cc_text": view.cc_text or "",
         "printer": view.print_line[0],
@@ -125,17 +145,22 @@ def notice_fields(derived: Derived, package: TemplatePackage) -> dict:
 def render_notice(derived: Derived) -> bytes:
     """The notice .docx, with its attachments when the spec prints them inline."""
     package = load_template(NOTICE_TEMPLATE)
-    return render_docx(package, notice_fields(derived, package))
+    styles = SizedStyles()
+    blocks, closing = inline_blocks(derived, package, styles) if derived.notice.notice.attachments_inline \
+        else ([], NOTHING)
+    fields = notice_fields(derived, package, blocks, closing)
+    return render_docx(package, fields, inserts=[b.pieces for b in blocks], styles=styles)
 
 
 def render_attachment(derived: Derived, numbered: Numbered) -> bytes:
     """One attachment as its own .docx, labelled with the 发文字号 (GB/T 9704 7.3.7)."""
     package = load_template(ATTACHMENT_TEMPLATE)
-    block = attachment_block(derived, numbered)
+    styles = SizedStyles()
+    block = attachment_block(derived, numbered, styles)
     fields = {"doc_number": derived.notice.doc_number, "number": block.number, "title_lines": block.title_lines,
               "show_title": block.show_title, "content": block.content}
     section = section_variant(package.section, landscape=block.landscape, grid=False)
-    return render_docx(package, fields, section)
+    return render_docx(package, fields, section, inserts=[block.pieces], styles=styles)
 
 
 def render_notice_documents(derived: Derived) -> dict[str, bytes]:

@@ -1,24 +1,28 @@
 """Word attachment tables: allocation tables and target tables, read back with python-docx.
 
-Each fragment is wrapped in python-docx's default document (body replaced, GB/T 9704 page geometry)
-and read back: cell texts row by row (a merged cell once), merges, repeated header rows, cantSplit,
-East Asian fonts, widths that fit the page. The seed comparisons use the two example batches.
+Each fragment is wrapped in a document on the attachment template's page and with its styles
+(docx_package.fragment_docx) and read back with python-docx: cell texts row by row (a merged cell
+once), merges, repeated header rows, cantSplit, East Asian fonts (through the cell styles), widths
+that fit the page. The seed comparisons use the two example batches.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import io
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import docx
 import pytest
+from conftest import NS, Styles, docx_part, w
 from docx.oxml.ns import qn
 from lxml import etree
 
 from generator import ooxml
+from generator.docx_package import fragment_docx
 from generator.derive_targets import build_target
 from generator.docx_tables import allocation_table_xml, body_texts, fit_columns, target_tables_xml
 from generator.errors import RenderError
@@ -56,27 +60,17 @@ def hlj():
     return derived(HLJ)
 
 
+def sized_styles(body_xml: str) -> ooxml.SizedStyles:
+    """The sized cell styles a fragment uses (GwCellFigure-18 …), as the renderer records them."""
+    styles = ooxml.SizedStyles()
+    for base, size in set(re.findall(r'w:pStyle w:val="(\w+)-(\d+)"', body_xml)):
+        styles(base, int(size))
+    return styles
+
+
 def docx_bytes(body_xml: str, landscape: bool = False) -> bytes:
-    """python-docx's default document with its body replaced and a GB/T 9704 page (turned if landscape)."""
-    document = docx.Document()
-    body = document.element.body
-    sect = body[-1]
-    for child in list(body)[:-1]:
-        body.remove(child)
-    for child in etree.fromstring(f'<w:body xmlns:w="{W_NS}">{body_xml}<w:p/></w:body>'):
-        sect.addprevious(child)
-    size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
-    m = ooxml.MARGINS
-    if landscape:
-        size.set(qn("w:w"), str(ooxml.A4_H))
-        size.set(qn("w:h"), str(ooxml.A4_W))
-        size.set(qn("w:orient"), "landscape")
-        m = {"top": m["left"], "bottom": m["right"], "left": m["top"], "right": m["bottom"]}
-    for key, value in m.items():
-        margins.set(qn(f"w:{key}"), str(value))
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    """The fragment alone in a .docx: the attachment template's page (turned if landscape) and styles."""
+    return fragment_docx(body_xml, sized_styles(body_xml), landscape)
 
 
 def read_back(body_xml: str, landscape: bool = False):
@@ -143,41 +137,35 @@ def test_matrix_rows_follow_the_zero_rule(mini):
 
 
 def test_unit_line_precedes_the_table_right_aligned(mini):
-    document = alloc_doc(mini.tables["1"])
+    data = docx_bytes(allocation_table_xml(mini.tables["1"]))
+    document = docx.Document(io.BytesIO(data))
     first = document.element.body[0]
     assert first.tag == qn("w:p") and document.paragraphs[0].text == "单位：万元"
-    assert first.find(f"{qn('w:pPr')}/{qn('w:jc')}").get(qn("w:val")) == "right"
+    assert Styles(data).paragraph_prop(first, "w:jc").get(qn("w:val")) == "right"
     assert document.element.body[1].tag == qn("w:tbl")
 
 
-def test_formula_row_prints_letters_under_a_derived_header(mini):
-    view = mini.tables["1-1"]
-    table = alloc_doc(view).tables[0]
-    rows = rows_of(table)
-    assert rows[0] == ["地区（项目承担机构）", "设备", "培训", "绩效（-3w）", "应下达资金", "提前下达资金",
-                       "本次下达资金"]
-    assert rows[1] == ["", "a", "b", "c", "d=a+b+c", "e", "f=d-e"]
-    trs = table._tbl.tr_lst
-    assert is_header(trs[0]) and is_header(trs[1]) and not is_header(trs[2])
-    assert vmerge(trs[0].tc_lst[0]) == "restart" and vmerge(trs[1].tc_lst[0]) == "continue"
-    assert rows[2] == ["合计", "50", "20", "-3", "67", "30", "37"]
-
-
-def test_every_row_is_kept_whole_and_every_run_names_its_east_asian_font(mini):
-    body = allocation_table_xml(mini.tables["1"])
-    tree = etree.fromstring(f'<w:body xmlns:w="{W_NS}">{body}</w:body>')
-    trs = tree.findall(f".//{qn('w:tr')}")
-    assert all(tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for tr in trs)
-    fonts = tree.findall(f".//{qn('w:rFonts')}")
-    assert fonts and all(f.get(qn("w:eastAsia")) for f in fonts)
+def test_every_row_is_kept_whole_and_every_cell_names_its_east_asian_font(mini):
+    data = docx_bytes(allocation_table_xml(mini.tables["1"]))
+    body, styles = docx_part(data).find("w:body", NS), Styles(data)
+    trs = body.findall(".//w:tr", NS)
+    assert all(tr.find("w:trPr/w:cantSplit", NS) is not None for tr in trs)
+    size = fit_columns(mini.tables["1"], body_texts(mini.tables["1"]), ooxml.TEXT_WIDTH_LANDSCAPE).size
+    for p in body.findall(".//w:tc/w:p", NS):
+        assert p.find("w:pPr/w:pStyle", NS) is not None  # a cell style, not direct formatting
+        props = styles.run_props(p, p.find("w:r", NS) if p.find("w:r", NS) is not None else etree.Element(w("r")))
+        assert props["eastAsia"] and props["ascii"] == props["eastAsia"]  # digits in the CJK face too
+        assert props["size"] == str(size)
+    assert not body.findall(".//w:tc//w:rPr", NS)  # the look is all in the styles
 
 
 def test_summary_rows_are_heiti_and_leaf_labels_fangsong(mini):
-    table = alloc_doc(mini.tables["1"]).tables[0]
+    data = docx_bytes(allocation_table_xml(mini.tables["1"]))
+    table, styles = docx.Document(io.BytesIO(data)).tables[0], Styles(data)
 
     def faces(label: str) -> set[str]:
         tr = next(tr for tr in table._tbl.tr_lst if tc_text(tr.tc_lst[1]) == label)
-        return {f.get(qn("w:eastAsia")) for f in tr.iter(qn("w:rFonts"))}
+        return {styles.run_props(p, r)["eastAsia"] for p in tr.iter(qn("w:p")) for r in p.iter(qn("w:r"))}
 
     assert faces("总计") == {ooxml.HEITI}
     assert faces("甲市小计") == {ooxml.HEITI}
@@ -186,11 +174,12 @@ def test_summary_rows_are_heiti_and_leaf_labels_fangsong(mini):
 
 
 def test_labels_indent_by_depth(mini):
-    table = alloc_doc(mini.tables["1"]).tables[0]
+    data = docx_bytes(allocation_table_xml(mini.tables["1"]))
+    table, styles = docx.Document(io.BytesIO(data)).tables[0], Styles(data)
 
     def indent(label: str) -> int:
         tr = next(tr for tr in table._tbl.tr_lst if tc_text(tr.tc_lst[1]) == label)
-        return int(tr.tc_lst[1].find(f".//{qn('w:ind')}").get(qn("w:left")))
+        return int(styles.paragraph_prop(tr.tc_lst[1].find(qn("w:p")), "w:ind").get(qn("w:left")))
 
     assert indent("省直合计") == 0 < indent("省医院") < indent("甲市财政局")
     assert indent("甲市小计") == indent("省医院")

@@ -6,6 +6,31 @@ wording (附件：, 抄送：, 印发, 共印…份) in named styles (公文-正
 lost if this script is run again: change the script as well, or stop running it.
 
 Geometry (GB/T 9704-2012): A4, top 37 mm, left 28 mm, text block 156 × 225 mm, 22 lines × 28 characters.
+
+Tables (allocation tables, target tables, forms) are generated, but their look is here, in styles a
+clerk can change in Word (开始 → 样式, or 表格设计 for the table style):
+
+  表格 (GwTable, table style)      borders (single, 0.5 pt, inside lines too), cells centred vertically
+  表格-文字 (GwCell)               every table cell's paragraph: 仿宋 for Chinese and digits, centred, single
+                                   spacing, no grid, no indent; the cell styles below are based on it
+  表格-文字左对齐 (GwCellLeft)      unit names in allocation tables (indented 1 character per level)
+  表格-文字两端对齐 (GwCellJustify)  left-aligned texts of target tables
+  表格-表头 (GwCellHead)            header cells: 黑体
+  表格-合计 (GwCellTotal)           总计/合计/小计 rows: 黑体, centred (labels of the total row, codes)
+  表格-合计左对齐 (GwCellTotalLeft)  小计 labels
+  表格-合计金额 (GwCellTotalFigure)  figures of 总计/合计/小计 rows: 黑体, right
+  表格-金额 (GwCellFigure)          other figures: 宋体, right
+  表格-编码 (GwCellCode)            unit codes: 宋体, centred
+  表单-文字 (GwFormCell), 表单-文字左对齐 (GwFormCellLeft), 表单-表头 (GwFormHead)
+                                   the 报备表 and 反馈表 cells: 仿宋 / 黑体 with Times New Roman digits
+  表格-单位行 (GwTableUnit)         单位：万元 above an allocation table, right-aligned
+  绩效目标表-标题 (GwTargetTitle), 绩效目标表-副标题 (GwTargetSubtitle)
+
+The code picks each table's font size so that it fits the page (from 小四 down to 小六 for a wide
+allocation table), so a generated document holds each cell style once more per size used, e.g.
+"表格-金额 9磅" (GwCellFigure-18): based on 表格-金额 and setting only the size. Change fonts,
+alignment and spacing in the styles above; sizes set in them are overridden. Column widths and cell
+margins are computed from the text (digits measured in the CJK face), so a much wider face may wrap.
 """
 
 from __future__ import annotations
@@ -17,6 +42,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
+from generator import ooxml  # noqa: E402
 from generator.ooxml import A4_H, A4_W, FANGSONG, HEITI, KAITI, LATIN, MARGINS, SONGTI, TEXT_WIDTH, XIAOBIAOSONG  # noqa: E402
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -127,7 +153,46 @@ def styles_xml() -> str:
         style("GwHeading3", "公文-三四级标题", rpr=fonts(FANGSONG), kind="character", based="DefaultParagraphFont"),
     ]
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:styles xmlns:w="{W_NS}">'
-            + defaults + "".join(s) + "</w:styles>")
+            + defaults + "".join(s + table_styles()) + "</w:styles>")
+
+
+def table_style() -> str:
+    """表格: the table style of every generated table (borders and vertical alignment; widths and cell
+    margins are set per table by the code)."""
+    edges = "".join(border(e, 4) for e in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    return (f'<w:style w:type="table" w:customStyle="1" w:styleId="{ooxml.TABLE}"><w:name w:val="表格"/>'
+            '<w:basedOn w:val="TableNormal"/><w:qFormat/>'
+            f'<w:tblPr><w:tblBorders>{edges}</w:tblBorders></w:tblPr><w:tcPr><w:vAlign w:val="center"/></w:tcPr>'
+            "</w:style>")
+
+
+def table_styles() -> list[str]:
+    """The table style and the paragraph styles of table cells, unit lines and target-table titles."""
+    centre, left, right, both = (f'<w:jc w:val="{a}"/>' for a in ("center", "left", "right", "both"))
+    cell = NO_GRID + spacing(0, 0, None) + '<w:ind w:left="0" w:right="0" w:firstLine="0" w:firstLineChars="0"/>'
+    hei, song = fonts(HEITI, HEITI), fonts(SONGTI, SONGTI)
+    o = ooxml
+    return [
+        table_style(),
+        style(o.CELL, "表格-文字", cell + centre, fonts(FANGSONG, FANGSONG) + size(21)),
+        style(o.CELL_LEFT, "表格-文字左对齐", left, based=o.CELL),
+        style(o.CELL_JUSTIFY, "表格-文字两端对齐", both, based=o.CELL),
+        style(o.CELL_HEAD, "表格-表头", rpr=hei, based=o.CELL),
+        style(o.CELL_TOTAL, "表格-合计", rpr=hei, based=o.CELL),
+        style(o.CELL_TOTAL_LEFT, "表格-合计左对齐", left, hei, based=o.CELL),
+        style(o.CELL_TOTAL_FIGURE, "表格-合计金额", right, hei, based=o.CELL),
+        style(o.CELL_FIGURE, "表格-金额", right, song, based=o.CELL),
+        style(o.CELL_CODE, "表格-编码", rpr=song, based=o.CELL),
+        style(o.FORM_CELL, "表单-文字", rpr=fonts(FANGSONG) + size(28), based=o.CELL),
+        style(o.FORM_CELL_LEFT, "表单-文字左对齐", left, based=o.FORM_CELL),
+        style(o.FORM_HEAD, "表单-表头", rpr=fonts(HEITI), based=o.FORM_CELL),
+        style(o.TABLE_UNIT, "表格-单位行", "<w:keepNext/>" + NO_GRID + spacing(0, 0, None) + right,
+              fonts(FANGSONG) + size(21)),
+        style(o.TARGET_TITLE, "绩效目标表-标题", "<w:keepNext/>" + NO_GRID + spacing(0, 120, None) + centre,
+              fonts(XIAOBIAOSONG) + size(36)),
+        style(o.TARGET_SUBTITLE, "绩效目标表-副标题", "<w:keepNext/>" + NO_GRID + spacing(0, 120, None) + centre,
+              fonts(FANGSONG) + size(32)),
+    ]
 
 
 def section_xml() -> str:
