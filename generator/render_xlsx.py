@@ -214,23 +214,29 @@ def _allocation_header(ws, pal: Palette, view: TableView, head: int, widths: lis
     return data
 
 
+def _money_formats(pal: Palette, view: TableView) -> dict[str, list]:
+    """Row style → the number format of each money column, under each column's zero rule."""
+    rules = [_zero_rule_formats(col.number_format) for col in view.columns if col.kind == "money"]
+    return {style: [pal.get(f"{style}_number", num_format=rule[1] if style == "leaf" else rule[0]) for rule in rules]
+            for style in ("total", "subtotal", "leaf")}
+
+
 def _allocation_body(ws, pal: Palette, view: TableView, data: int, widths: list[float]) -> None:
     """Data rows: labels, codes, and each money cell as an input number or a formula with its value."""
-    decimals = view.attachment.number_format.decimals
     money = [(c, col.key, col_name(c)) for c, col in enumerate(view.columns) if col.kind == "money"]
-    zero_rules = {col.key: _zero_rule_formats(col.number_format) for col in view.columns if col.kind == "money"}
-    styles = ("total", "subtotal", "leaf")
-    num_fmts = {(style, key): pal.get(f"{style}_number", num_format=rules[1] if style == "leaf" else rules[0])
-                for style in styles for key, rules in zero_rules.items()}
+    money_fmts = _money_formats(pal, view)
     letters = {key: letter for _, key, letter in money}
     label_col = [c for c, col in enumerate(view.columns) if col.kind == "unit"]
     code_col = [c for c, col in enumerate(view.columns) if col.kind == "code"]
     label_size = pal.size("leaf_label")
     label_fmts: dict[tuple[str, int], object] = {}
     code_fmt = pal.get("code")
-    quantum = Decimal(1).scaleb(-decimals)  # a formula stores the derived value rounded to the table's decimals
+    # a formula stores the derived value rounded to the table's decimals
+    quantum = Decimal(1).scaleb(-view.attachment.number_format.decimals)
     term_cache: dict[int, str] = {}
-    calcs = view.calcs
+    row_calcs: dict[int, dict] = {}
+    for (i, key), calc in view.calcs.items():
+        row_calcs.setdefault(i, {})[key] = calc
     for i, row in enumerate(view.rows):
         r = data + i
         rn = str(r + 1)
@@ -246,12 +252,11 @@ def _allocation_body(ws, pal: Palette, view: TableView, data: int, widths: list[
                 ws.set_row(r, row_height(line_count(row.label, widths[c] - 2 * indent, label_size), label_size))
         for c in code_col:
             put_text(ws, pal, r, c, row.code, code_fmt)
-        values = row.values
+        values, calcs = row.values, row_calcs.get(i, {})
         sum_rows = sum_text = None  # a row's sums add the same child rows in every column: build the text once
-        for c, key, letter in money:
+        for (c, key, letter), num_fmt in zip(money, money_fmts[style], strict=True):
             value = values.get(key, ZERO)
-            calc = calcs.get((i, key))
-            num_fmt = num_fmts[(style, key)]
+            calc = calcs.get(key)
             if calc is None:
                 ws.write_number(r, c, float(value), num_fmt)
                 continue

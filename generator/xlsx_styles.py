@@ -1,9 +1,10 @@
-"""Cell styles for the Excel attachments: read from templates/xlsx/styles.xlsx, built into xlsxwriter formats.
+"""Cell styles for the Excel attachments: read from templates/xlsx/styles.xlsx, built into xlsx_writer formats.
 
 The template is a sample sheet a clerk can open and adjust: column A names a style role, column C
 carries the fonts, fills, borders and alignment the renderer copies. It is read once per process
-with openpyxl (reading only; writing is xlsxwriter's job). Number formats never come from the
-template: they follow each table's own format in the spec.
+with openpyxl (reading only; writing is xlsx_writer's job). Format properties keep XlsxWriter's names
+(font_name, bold, border, align, valign, text_wrap …). Number formats never come from the template:
+they follow each table's own format in the spec.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ _VALIGN = {"top": "top", "center": "vcenter", "bottom": "bottom", "justify": "vj
 
 
 def load_styles(path: Path | None = None) -> dict[str, dict]:
-    """Style role → xlsxwriter format properties, from the template (built-in defaults if it is missing)."""
+    """Style role → format properties, from the template (built-in defaults if it is missing)."""
     path = Path(path) if path is not None else TEMPLATE
     try:
         stamp = path.stat().st_mtime_ns
@@ -96,7 +97,7 @@ def _rgb(color) -> str | None:
 
 
 def cell_properties(cell) -> dict:
-    """The xlsxwriter format properties equivalent to an openpyxl cell's font, fill, border and alignment."""
+    """The format properties (XlsxWriter's names) equivalent to an openpyxl cell's font, fill, border and alignment."""
     props: dict = {}
     font = cell.font
     if font is not None:
@@ -133,16 +134,21 @@ def cell_properties(cell) -> dict:
 
 
 class Palette:
-    """xlsxwriter formats built from the style roles, each made once per workbook."""
+    """Cell formats built from the style roles, each made once per workbook."""
 
     def __init__(self, workbook, styles: dict[str, dict]):
         self.workbook, self.styles = workbook, styles
-        self._formats: dict[tuple, object] = {}
+        self._formats: dict[str | tuple, object] = {}
         self._keys: dict[int, tuple] = {}
 
     def get(self, role: str, **extra):
         """The format of a role, with extra properties (num_format, align, indent …) on top."""
-        key = (role, tuple(sorted(extra.items()))) if extra else role
+        if not extra:
+            key = role
+        elif len(extra) == 1:
+            key = (role, *extra.items())
+        else:
+            key = (role, tuple(sorted(extra.items())))
         fmt = self._formats.get(key)
         if fmt is None:
             fmt = self.workbook.add_format({**self.styles[role], **extra})
@@ -198,6 +204,7 @@ def line_count(text: str, width: float, size: float = 11) -> int:
     return sum(max(1, math.ceil(text_width(seg) * scale / usable)) for seg in text.split("\n"))
 
 
+@lru_cache(maxsize=1024)
 def row_height(lines: int, size: float = 11, minimum: float = 18) -> float:
     """Row height in points for `lines` lines of text at font `size`."""
     return max(minimum, round(lines * size * 1.35 + 4, 1))

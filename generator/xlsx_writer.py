@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import zipfile
 from datetime import UTC, datetime
+from functools import lru_cache
 
 MAX_ROWS, MAX_COLS = 1_048_576, 16_384
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -324,33 +325,39 @@ class Worksheet:
         if first_row > last_row or first_col > last_col or (first_row == last_row and first_col == last_col):
             raise ValueError(f"not a range of two or more cells: {(first_row, first_col, last_row, last_col)}")
         ref = f"{COLUMNS[first_col]}{first_row + 1}:{COLUMNS[last_col]}{last_row + 1}"
-        # the range's cells as a few arithmetic ranges of keys: one per row, or one per column if it is tall
-        if last_col - first_col >= last_row - first_row:
-            spans = [range((r << 14) + first_col, (r << 14) + last_col + 1) for r in range(first_row, last_row + 1)]
+        # the range's cells as arithmetic ranges of keys (row·2¹⁴ + column): one per row, or per column if tall
+        top, bottom = first_row << 14, last_row << 14
+        if first_row == last_row:
+            spans = (range(top + first_col, top + last_col + 1),)
+        elif first_col == last_col:
+            spans = (range(top + first_col, bottom + first_col + 1, 1 << 14),)
         else:
-            spans = [range((first_row << 14) + c, (last_row << 14) + c + 1, 1 << 14)
-                     for c in range(first_col, last_col + 1)]
+            spans = tuple(range(top + c, bottom + c + 1, 1 << 14) for c in range(first_col, last_col + 1))
         merged = self._merged
         for span in spans:
             if not merged.isdisjoint(span):
                 raise ValueError(f"merged range {ref} overlaps another")
-        for span in spans:
             merged.update(span)
         self._merges.append(ref)
         if fmt is not None:
-            attr, rows = fmt.attr, self._rows
-            for r in range(first_row, last_row + 1):
-                cells, rn = rows.get(r), r + 1
-                if cells is None:
-                    cells = self._new_row(r)
-                for c in range(first_col, last_col + 1):
-                    cells[c] = f'<c r="{COLUMNS[c]}{rn}"{attr}/>'
+            self._fill(first_row, first_col, last_row, last_col, fmt.attr)
         if isinstance(data, str) and data:
             self.write_string(first_row, first_col, data, fmt)
         elif isinstance(data, (int, float)) and not isinstance(data, bool):
             self.write_number(first_row, first_col, data, fmt)
         elif data not in ("", None):
             raise TypeError(f"merge_range data must be text or a number, not {type(data).__name__}")
+
+    def _fill(self, first_row: int, first_col: int, last_row: int, last_col: int, attr: str) -> None:
+        """Formatted empty cells over a range (a merged range's borders are drawn from each of its cells)."""
+        rows = self._rows
+        for r in range(first_row, last_row + 1):
+            cells = rows.get(r)
+            if cells is None:
+                cells = self._new_row(r)
+            tail = f'{r + 1}"{attr}/>'
+            for c in range(first_col, last_col + 1):
+                cells[c] = '<c r="' + COLUMNS[c] + tail
 
     @staticmethod
     def _ref(first_row: int, first_col: int, last_row: int, last_col: int, absolute: bool = False) -> str:
@@ -432,27 +439,23 @@ class Worksheet:
     def _finish(self, write) -> None:
         """Stream the sheet's XML through write(str) and drop its cells."""
         rows, heights = self._rows, self._heights
-        write(self._head())
         default_ht = f' ht="{self._default_height}" customHeight="1"' if self._default_height else ""
         keys = sorted(rows.keys() | heights.keys()) if heights else sorted(rows)
-        if not keys:
-            write("<sheetData/>")
-        else:
-            out = ["<sheetData>"]
-            for n, r in enumerate(keys, 1):
-                ht = heights.get(r)
-                attrs = f' ht="{ht}" customHeight="1"' if ht else default_ht
-                cells = rows.get(r)
-                if cells:
-                    out.append(f'<row r="{r + 1}"{attrs}>{"".join([cells[c] for c in sorted(cells)])}</row>')
-                else:
-                    out.append(f'<row r="{r + 1}"{attrs}/>')
-                if n % CHUNK_ROWS == 0:
-                    write("".join(out))
-                    out.clear()
-            out.append("</sheetData>")
-            write("".join(out))
-        write(self._tail())
+        out = [self._head(), "<sheetData>"]
+        for n, r in enumerate(keys, 1):
+            ht = heights.get(r)
+            attrs = f' ht="{ht}" customHeight="1"' if ht else default_ht
+            cells = rows.get(r)
+            if cells:
+                out.append(f'<row r="{r + 1}"{attrs}>{"".join(map(cells.__getitem__, sorted(cells)))}</row>')
+            else:
+                out.append(f'<row r="{r + 1}"{attrs}/>')
+            if n % CHUNK_ROWS == 0:
+                write("".join(out))
+                out.clear()
+        out.append("</sheetData>")
+        out.append(self._tail())
+        write("".join(out))
         self._rows, self._merged = _Finished(self.name), set()
 
     def _head(self) -> str:
@@ -462,8 +465,9 @@ class Worksheet:
             out.append('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
         rows = self._rows
         if rows:
-            cols = set().union(*(cells.keys() for cells in rows.values()))
-            out.append(f'<dimension ref="{self._ref(min(rows), min(cols), max(rows), max(cols))}"/>')
+            first_col = min(map(min, rows.values()))
+            last_col = max(map(max, rows.values()))
+            out.append(f'<dimension ref="{self._ref(min(rows), first_col, max(rows), last_col)}"/>')
         else:
             out.append('<dimension ref="A1"/>')
         selected = ' tabSelected="1"' if self.index == 0 else ""
@@ -527,6 +531,7 @@ class Worksheet:
         return "".join(out)
 
 
+@lru_cache(maxsize=1024)
 def _column_width(width: float) -> str:
     """Character units as Excel stores them: via whole pixels of the default font (Calibri 11, 7 px a digit)."""
     pixels = int(width * 12 + 0.5) if width < 1 else int(width * 7 + 0.5) + 5
@@ -546,7 +551,7 @@ class Workbook:
         self.strings: dict[str, int] = {}  # shared-string table: text → index
         self._sheets: list[str] = []
         self._lower_names: set[str] = set()
-        self._names: list[tuple[str, int, str]] = []
+        self._names: dict[tuple[int, str], str] = {}  # (sheet index, name) → formula
         self._properties: dict = {}
         self._current: Worksheet | None = None
 
@@ -586,7 +591,7 @@ class Workbook:
 
     def define_name(self, name: str, sheet: int, formula: str) -> None:
         """A sheet-local defined name such as _xlnm.Print_Area (one of each per sheet)."""
-        self._names = [n for n in self._names if n[:2] != (name, sheet)] + [(name, sheet, formula)]
+        self._names[(sheet, name)] = formula
 
     def _part(self, name: str):
         info = zipfile.ZipInfo(name, ZIP_DATE)
@@ -634,7 +639,7 @@ class Workbook:
         sheets = "".join(f'<sheet name="{_attr(name)}" sheetId="{i}" r:id="rId{i}"/>'
                          for i, name in enumerate(self._sheets, 1))
         names = "".join(f'<definedName name="{name}" localSheetId="{sheet}">{escape(formula)}</definedName>'
-                        for name, sheet, formula in sorted(self._names, key=lambda n: (n[1], n[0])))
+                        for (sheet, name), formula in sorted(self._names.items()))
         return (f'{XML}<workbook xmlns="{MAIN}" xmlns:r="{REL}"><workbookPr/>'
                 f'<bookViews><workbookView activeTab="0"/></bookViews><sheets>{sheets}</sheets>'
                 f'{f"<definedNames>{names}</definedNames>" if names else ""}'
