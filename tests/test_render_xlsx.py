@@ -211,7 +211,7 @@ def test_allocation_layout_header_panes_and_print_setup(spec):
         assert setup.paperSize == 9
         if view.landscape:
             assert setup.orientation == "landscape"
-        # fit to 1 page wide (fitToWidth defaults to 1 and XlsxWriter leaves it out), any number of pages tall
+        # fit to 1 page wide (fitToWidth defaults to 1 and the writer leaves it out), any number of pages tall
         assert ws.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth in (None, 1) and setup.fitToHeight == 0
         assert ws.print_options.horizontalCentered
 
