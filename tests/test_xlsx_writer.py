@@ -239,6 +239,10 @@ def test_bad_merges_cells_and_values_are_refused():
         wb.add_format({"shrink": True})
     with pytest.raises(ValueError, match="#RRGGBB"):
         wb.add_format({"font_color": "red"})
+    with pytest.raises(ValueError, match="align"):
+        wb.add_format({"align": "middle"})
+    with pytest.raises(ValueError, match="border"):
+        wb.add_format({"border": 14})
     wb.close()
 
 
