@@ -71,7 +71,10 @@ def text_runs(text: str) -> str:
     """Runs without properties (the paragraph style's apply); line breaks become w:br, empty text no run."""
     if not text:
         return ""
-    return "<w:r>" + "<w:br/>".join(_t(esc(t)) for t in str(text).split("\n")) + "</w:r>"
+    escaped = esc(text)
+    if "\n" in escaped:
+        return "<w:r>" + "<w:br/>".join(_t(t) for t in escaped.split("\n")) + "</w:r>"
+    return f"<w:r>{_t(escaped)}</w:r>"
 
 
 def _t(escaped: str) -> str:

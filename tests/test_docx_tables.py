@@ -22,8 +22,8 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from generator import ooxml
-from generator.docx_package import fragment_docx
 from generator.derive_targets import build_target
+from generator.docx_package import fragment_docx
 from generator.docx_tables import allocation_table_xml, body_texts, fit_columns, target_tables_xml
 from generator.errors import RenderError
 from generator.model import HeaderCell

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -530,6 +531,54 @@ def test_clerk_edits_wording_and_fonts_in_the_template(tmp_path, monkeypatch, mi
     data = render_notice(mini)
     doc, styles = docx_part(data), Styles(data)
     assert [p["eastAsia"] for p in run_props(styles, paragraphs(doc, "GwBody")[0])] == ["仿宋"]
+
+
+def template_styles() -> str:
+    with zipfile.ZipFile(HERE.parent / "templates" / "docx" / "notice.docx") as zf:
+        return zf.read("word/styles.xml").decode()
+
+
+def style_id(p) -> str | None:
+    found = p.find("w:pPr/w:pStyle", NS)
+    return found.get(w("val")) if found is not None else None
+
+
+def test_table_cells_take_their_look_from_the_template_styles(mini_docx, doc, styles):
+    with zipfile.ZipFile(io.BytesIO(mini_docx)) as zf:
+        assert b"gw-insert" not in zf.read("word/document.xml")  # every attachment's mark was replaced
+    tables = [t for t in doc.findall(".//w:tbl", NS) if t.find("w:tblPr/w:tblpPr", NS) is None]  # not the 版记
+    assert tables and all(t.find("w:tblPr/w:tblStyle", NS).get(w("val")) == "GwTable" for t in tables)
+    assert styles.by_id["GwTable"].find("w:tblPr/w:tblBorders/w:insideV", NS).get(w("val")) == "single"
+    cells = [p for t in tables for p in t.findall(".//w:tc/w:p", NS)]
+    assert all(style_id(p) in styles.by_id for p in cells)
+    assert not [p for p in cells if p.find(".//w:rPr", NS) is not None]  # no direct fonts or sizes
+    figure = next(s for s in map(style_id, cells) if s.startswith("GwCellFigure-"))
+    size = int(figure.split("-")[1])
+    sized = styles.by_id[figure]  # added for this document: the template's 表格-金额 at the fitted size
+    assert sized.find("w:basedOn", NS).get(w("val")) == "GwCellFigure"
+    assert sized.find("w:name", NS).get(w("val")) == f"表格-金额 {size / 2:g}磅"
+    cell = next(p for p in cells if style_id(p) == figure and text_of(p))
+    props = styles.run_props(cell, cell.find("w:r", NS))
+    assert props["eastAsia"] == props["ascii"] == "宋体" and props["size"] == str(size)
+
+
+def test_clerk_restyles_table_figures_in_the_template(tmp_path, monkeypatch, mini):
+    styles_xml = template_styles()
+    figure = re.search(r'w:styleId="GwCellFigure".*?</w:style>', styles_xml).group(0)
+    edited_template(tmp_path, monkeypatch, figure, figure.replace('w:eastAsia="宋体"', 'w:eastAsia="仿宋"'),
+                    "word/styles.xml")
+    data = render_notice(mini)
+    doc, styles = docx_part(data), Styles(data)
+    cell = next(p for p in paragraphs(doc) if (style_id(p) or "").startswith("GwCellFigure-") and text_of(p))
+    assert styles.run_props(cell, cell.find("w:r", NS))["eastAsia"] == "仿宋"
+
+
+def test_template_without_a_table_style_is_reported_in_chinese(tmp_path, monkeypatch, mini):
+    styles_xml = template_styles()
+    figure = re.search(r'<w:style [^>]*w:styleId="GwCellFigure".*?</w:style>', styles_xml).group(0)
+    edited_template(tmp_path, monkeypatch, figure, "", "word/styles.xml")
+    with pytest.raises(RenderError, match="缺少表格所用的样式 GwCellFigure"):
+        render_notice(mini)
 
 
 def test_broken_template_tag_is_reported_in_chinese(tmp_path, monkeypatch, mini):
