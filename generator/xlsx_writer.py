@@ -49,6 +49,8 @@ def escape(text: str) -> str:
         text = text.replace("<", "&lt;")
     if ">" in text:
         text = text.replace(">", "&gt;")
+    if "_x" not in text and text.isprintable():  # the usual case, and a fast scan of long formulas
+        return text
     return _SPECIAL.sub(_escape_special, text) if _SPECIAL.search(text) else text
 
 
