@@ -23,7 +23,7 @@ import jinja2
 from markupsafe import Markup
 
 from .errors import RenderError
-from .ooxml import SizedStyles
+from .ooxml import TABLE, TARGET_SUBTITLE, TARGET_TITLE, SizedStyles
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "docx"
 DOCUMENT = "word/document.xml"
@@ -32,6 +32,7 @@ _EMPTY_RUN = '<w:r><w:t xml:space="preserve"></w:t></w:r>'  # left behind by doc
 _SECTION = re.compile(r"<w:sectPr[ >].*?</w:sectPr>", re.S)
 _INSERT = re.compile(r"<!--gw-insert:(\d+)-->")  # spec text is escaped, so it can never print this
 STYLES = "word/styles.xml"
+UNSIZED = (TABLE, TARGET_TITLE, TARGET_SUBTITLE)  # styles tables use as the template has them
 COMPRESSLEVEL = 6  # zlib level of every part (see write_docx)
 CHUNK = 1 << 20  # characters of document.xml encoded and compressed at a time
 
@@ -175,11 +176,13 @@ def render_docx(package: TemplatePackage, context: dict, section: str | None = N
 
 def sized_styles(package: TemplatePackage, styles: SizedStyles) -> bytes:
     """The template's styles.xml with every sized style used: based on the template's style of that
-    role, named after it with the size in points (表格-金额 9磅), setting only w:sz."""
+    role, named after it with the size in points (表格-金额 9磅), setting only w:sz. A template that lacks
+    a style the tables use (a clerk deleted or renamed it) is a RenderError, not a table without borders."""
     if not styles.used:
         return package.parts[STYLES]
     names = dict(re.findall(r'<w:style [^>]*w:styleId="([^"]+)"[^>]*>\s*<w:name w:val="([^"]*)"', package.styles))
-    missing = sorted({base for base, _ in styles.used.values() if base not in names})
+    wanted = {base for base, _ in styles.used.values()} | set(UNSIZED)
+    missing = sorted(wanted - names.keys())
     if missing:
         raise RenderError(f"Word 模板 {package.path.name} 缺少表格所用的样式 {'、'.join(missing)}"
                           "（样式名见 templates/docx/make_templates.py，可运行该脚本重新生成模板）")

@@ -146,8 +146,8 @@ def render_notice(derived: Derived) -> bytes:
     """The notice .docx, with its attachments when the spec prints them inline."""
     package = load_template(NOTICE_TEMPLATE)
     styles = SizedStyles()
-    blocks, closing = inline_blocks(derived, package, styles) if derived.notice.notice.attachments_inline \
-        else ([], NOTHING)
+    inline = derived.notice.notice.attachments_inline
+    blocks, closing = inline_blocks(derived, package, styles) if inline else ([], NOTHING)
     fields = notice_fields(derived, package, blocks, closing)
     return render_docx(package, fields, inserts=[b.pieces for b in blocks], styles=styles)
 
