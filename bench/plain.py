@@ -169,7 +169,8 @@ def plain_docset(derived: Derived) -> DocSet:
         elif att.kind == "letter":
             letter = derived.letters[x.number]
             tail = [t for t in (letter.signature, letter.sign_date) if t]
-            forms.append(Form(x.number, att.kind, x.title, [], [], [], [*letter.body, *tail]))
+            head = [letter.addressee] if letter.addressee else []
+            forms.append(Form(x.number, att.kind, x.title, [], [], [], [*head, *letter.body, *tail]))
     return DocSet(notice, tables, targets, forms)
 
 
