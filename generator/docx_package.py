@@ -23,7 +23,7 @@ import jinja2
 from markupsafe import Markup
 
 from .errors import RenderError
-from .ooxml import TABLE, TARGET_SUBTITLE, TARGET_TITLE, SizedStyles
+from .ooxml import TABLE, TARGET_SUBTITLE, TARGET_TITLE, TableStyles
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "docx"
 DOCUMENT = "word/document.xml"
@@ -160,7 +160,7 @@ def write_docx(parts: dict[str, bytes], document: str | Iterable[str],
 
 
 def render_docx(package: TemplatePackage, context: dict, section: str | None = None,
-                inserts: Sequence[Pieces] = (), styles: SizedStyles | None = None) -> bytes:
+                inserts: Sequence[Pieces] = (), styles: TableStyles | None = None) -> bytes:
     """Render a template into .docx bytes: `section` replaces the template's final w:sectPr, `inserts[i]`
     gives the pieces printed where the context put insert_mark(i), and `styles` (filled while they are
     produced) the sized styles to add to styles.xml."""
@@ -174,7 +174,16 @@ def render_docx(package: TemplatePackage, context: dict, section: str | None = N
     return write_docx(package.parts, _spliced(xml, inserts), late)
 
 
-def sized_styles(package: TemplatePackage, styles: SizedStyles) -> bytes:
+def table_styles(package: TemplatePackage) -> TableStyles:
+    """A record of the styles a document's tables use, with the borders of the template's 表格 style."""
+    m = re.search(rf'<w:style [^>]*w:styleId="{TABLE}".*?</w:style>', package.styles, re.S)
+    if m is None:
+        return TableStyles()  # sized_styles reports the missing style once the tables are written
+    borders = re.search(r"<w:tblBorders>.*?</w:tblBorders>", m.group(0), re.S)
+    return TableStyles(borders.group(0) if borders else "")  # a clerk may have removed them
+
+
+def sized_styles(package: TemplatePackage, styles: TableStyles) -> bytes:
     """The template's styles.xml with every sized style used: based on the template's style of that
     role, named after it with the size in points (表格-金额 9磅), setting only w:sz. A template that lacks
     a style the tables use (a clerk deleted or renamed it) is a RenderError, not a table without borders."""
@@ -195,7 +204,7 @@ def sized_styles(package: TemplatePackage, styles: SizedStyles) -> bytes:
     return (package.styles[:at] + added + package.styles[at:]).encode("utf-8")
 
 
-def fragment_docx(xml: str | Iterable[str], styles: SizedStyles, landscape: bool = False,
+def fragment_docx(xml: str | Iterable[str], styles: TableStyles, landscape: bool = False,
                   template: str = "attachment.docx") -> bytes:
     """A .docx holding only this body XML (a table, say), on the template's page (landscape: turned) and
     with its styles: to look at a fragment, or read it back in a test."""

@@ -31,7 +31,7 @@ from .ooxml import (
     TABLE_UNIT,
     TEXT_WIDTH,
     TEXT_WIDTH_LANDSCAPE,
-    SizedStyles,
+    TableStyles,
     cell,
     cjk_em,
     esc,
@@ -64,20 +64,20 @@ class Fit:
     widths: list[int]
 
 
-def allocation_table_xml(view: TableView, text_width: int | None = None, styles: SizedStyles | None = None) -> str:
+def allocation_table_xml(view: TableView, text_width: int | None = None, styles: TableStyles | None = None) -> str:
     """The unit line (right-aligned) and the w:tbl of one allocation table, fitted to the text width;
     `styles` records the sized cell styles it uses."""
-    return "".join(allocation_table_pieces(view, styles or SizedStyles(), text_width))
+    return "".join(allocation_table_pieces(view, styles or TableStyles(), text_width))
 
 
-def allocation_table_pieces(view: TableView, styles: SizedStyles, text_width: int | None = None) -> Iterator[str]:
+def allocation_table_pieces(view: TableView, styles: TableStyles, text_width: int | None = None) -> Iterator[str]:
     """allocation_table_xml in pieces: the unit line and the table's start, then a row at a time."""
     width = text_width or (TEXT_WIDTH_LANDSCAPE if view.landscape else TEXT_WIDTH)
     texts = body_texts(view)
     fit = fit_columns(view, texts, width)
     if view.unit_line:
         yield styled_p(styles(TABLE_UNIT, max(fit.size, 21))) + text_runs(view.unit_line) + "</w:p>"
-    yield table_open(fit.widths, fit.margin)
+    yield table_open(fit.widths, fit.margin, styles.borders)
     yield from _header_rows(view, fit, styles)
     yield from _body_rows(view, texts, fit, styles)
     yield "</w:tbl>"
@@ -201,7 +201,7 @@ def _share(need: list[float], body: list[float], head: list[float], twips_per_em
     return scale_widths([(e + extra) * twips_per_em + pad for e in ems], width)
 
 
-def _header_rows(view: TableView, fit: Fit, styles: SizedStyles) -> list[str]:
+def _header_rows(view: TableView, fit: Fit, styles: TableStyles) -> list[str]:
     """Header rows, all repeated on every page: labels (project names merged over their measures) and
     the letters row; columns without a project name are merged down through the label rows."""
     cols, widths = view.columns, fit.widths
@@ -243,7 +243,7 @@ def _header_rows(view: TableView, fit: Fit, styles: SizedStyles) -> list[str]:
     return rows
 
 
-def _label_p(styles: SizedStyles, size: int, total: bool, depth: int) -> str:
+def _label_p(styles: TableStyles, size: int, total: bool, depth: int) -> str:
     """The paragraph start of a unit label: centred on the total row, else left and indented by depth."""
     if depth < 0:
         return styled_p(styles(CELL_TOTAL if total else CELL, size))
@@ -253,7 +253,7 @@ def _label_p(styles: SizedStyles, size: int, total: bool, depth: int) -> str:
     return f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:ind w:left="{depth * size * 10}"/></w:pPr>'
 
 
-def _body_rows(view: TableView, texts: list[list[str]], fit: Fit, styles: SizedStyles) -> Iterator[str]:
+def _body_rows(view: TableView, texts: list[list[str]], fit: Fit, styles: TableStyles) -> Iterator[str]:
     """One w:tr per TableRow; cell shells (tcPr) and paragraph starts are built once per table."""
     size = fit.size
     tr = row("", height=int(size * 10 * ROW_HEIGHT))[: -len("</w:tr>")]

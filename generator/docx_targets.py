@@ -23,7 +23,7 @@ from .ooxml import (
     TARGET_SUBTITLE,
     TARGET_TITLE,
     TEXT_WIDTH,
-    SizedStyles,
+    TableStyles,
     cell,
     cjk_em,
     row,
@@ -71,13 +71,13 @@ class Frame:
     restarts: list[list[str]] = field(default_factory=list)
     continued: list[str] = field(default_factory=list)
 
-    def build(self, styles: SizedStyles) -> Frame:
+    def build(self, styles: TableStyles) -> Frame:
         """Prebuild the constant XML pieces of this frame, in the template's cell styles at its size."""
         widths = self.widths
         centre, left = styled_p(styles(CELL, self.size)), styled_p(styles(CELL_JUSTIFY, self.size))
         self.paras = {role: centre if role in CENTRED_ROLES else left for role in self.layout.grid}
         self.paras |= {"center": centre, "both": left, "head": styled_p(styles(CELL_HEAD, self.size))}
-        self.table_open = table_open(widths, self.margin)
+        self.table_open = table_open(widths, self.margin, styles.borders)
         self.tr_open = row("", height=self.height)[: -len("</w:tr>")]
         for r, placed in enumerate(self.header):
             for pc in placed:
@@ -104,13 +104,13 @@ class Frame:
 
 
 def target_tables_xml(views: list[TargetView], flow: str, text_width: int | None = None,
-                      styles: SizedStyles | None = None) -> str:
+                      styles: TableStyles | None = None) -> str:
     """Every target table with its title and subtitle; per_page starts each on a new page,
     continuous separates them with a blank line. `styles` records the sized cell styles used."""
-    return "".join(target_tables_pieces(views, flow, styles or SizedStyles(), text_width))
+    return "".join(target_tables_pieces(views, flow, styles or TableStyles(), text_width))
 
 
-def target_tables_pieces(views: list[TargetView], flow: str, styles: SizedStyles,
+def target_tables_pieces(views: list[TargetView], flow: str, styles: TableStyles,
                          text_width: int | None = None) -> Iterator[str]:
     """target_tables_xml in pieces, one table (with its titles) at a time."""
     width = text_width or TEXT_WIDTH
@@ -145,7 +145,7 @@ def _title(text: str, style: str, page_break: bool = False, close: bool = True) 
     return f"<w:p><w:pPr>{props}</w:pPr>{text_runs(text)}</w:p>"
 
 
-def layout_frame(layout: Layout, width: int, views: list[TargetView], styles: SizedStyles) -> Frame:
+def layout_frame(layout: Layout, width: int, views: list[TargetView], styles: TableStyles) -> Frame:
     """Place a layout's header cells and size its table: 五号 when the layout's widths (characters) fit,
     else 小五. Columns keep the layout's proportions but widen so that their labels stay on one line,
     or where that would squeeze the others, break at most once."""

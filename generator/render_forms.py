@@ -16,7 +16,7 @@ from .ooxml import (
     FORM_HEAD,
     TEXT_WIDTH,
     TEXT_WIDTH_LANDSCAPE,
-    SizedStyles,
+    TableStyles,
     cell,
     para,
     row,
@@ -75,10 +75,10 @@ def recipients(derived: Derived) -> list[Unit]:
     return [u for u in derived.batch.registry.walk() if u.id in wanted]
 
 
-def filing_form_xml(derived: Derived, numbered: Numbered, styles: SizedStyles | None = None) -> str:
+def filing_form_xml(derived: Derived, numbered: Numbered, styles: TableStyles | None = None) -> str:
     """财会监督责任人报备表: 填报部门（公章）：, the five-column table, 填报人/填报时间, the note."""
     att = numbered.attachment
-    styles = styles or SizedStyles()
+    styles = styles or TableStyles()
     text, left = styles(FORM_CELL, FORM_SIZE), styles(FORM_CELL_LEFT, FORM_SIZE)
     widths = scale_widths(FILING_WEIGHTS, TEXT_WIDTH)
     rows = [_header_row(FILING_COLUMNS, widths, styles(FORM_HEAD, FORM_SIZE))]
@@ -89,24 +89,24 @@ def filing_form_xml(derived: Derived, numbered: Numbered, styles: SizedStyles | 
                                     for j, (t, w) in enumerate(zip(texts, widths, strict=True))), height=567))
     else:
         rows.extend(_blank_row(widths, text) for _ in range(att.rows_count))
-    parts = [form_line("填报部门（公章）："), table("".join(rows), widths),
+    parts = [form_line("填报部门（公章）："), table("".join(rows), widths, borders=styles.borders),
              form_line("填报人：\t填报时间：", [("left", TEXT_WIDTH // 2)])]
     if att.note:
         parts.append(form_line(att.note))
     return "".join(parts)
 
 
-def feedback_form_xml(numbered: Numbered, styles: SizedStyles | None = None) -> str:
+def feedback_form_xml(numbered: Numbered, styles: TableStyles | None = None) -> str:
     """跟踪反馈表 (landscape): header line and 单位：万元, ten columns, 合计, numbered blank rows, 说明."""
     att = numbered.attachment
-    styles = styles or SizedStyles()
+    styles = styles or TableStyles()
     text = styles(FORM_CELL, FEEDBACK_SIZE)
     widths = scale_widths(FEEDBACK_WEIGHTS, TEXT_WIDTH_LANDSCAPE)
     rows = [_header_row(FEEDBACK_COLUMNS, widths, styles(FORM_HEAD, FEEDBACK_SIZE)),
             _blank_row(widths, text, "合计")]
     rows.extend(_blank_row(widths, text, str(i)) for i in range(1, att.rows_count + 1))
     header = form_line(f"{att.header_left or ''}\t{att.unit_line}", [("right", TEXT_WIDTH_LANDSCAPE)])
-    return header + table("".join(rows), widths) + notes_xml(att.notes)
+    return header + table("".join(rows), widths, borders=styles.borders) + notes_xml(att.notes)
 
 
 def notes_xml(notes: list[str]) -> str:
@@ -148,7 +148,7 @@ def letter_xml(derived: Derived, numbered: Numbered) -> str:
     return head + body + signature_xml(letter.signature, letter.sign_date)
 
 
-def form_xml(derived: Derived, numbered: Numbered, styles: SizedStyles | None = None) -> str:
+def form_xml(derived: Derived, numbered: Numbered, styles: TableStyles | None = None) -> str:
     """The content of a form or letter attachment, by kind; `styles` records the sized cell styles used."""
     kind = numbered.attachment.kind
     if kind == "filing_form":

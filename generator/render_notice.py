@@ -25,9 +25,10 @@ from .docx_package import (
     section_break,
     section_variant,
     style_size,
+    table_styles,
 )
 from .errors import RenderError
-from .ooxml import TEXT_WIDTH, SizedStyles, run, text_em
+from .ooxml import TEXT_WIDTH, TableStyles, run, text_em
 from .render_forms import form_xml, signature_xml
 from .sums import Numbered
 
@@ -84,7 +85,7 @@ def _docx_tables():
     return docx_tables
 
 
-def attachment_block(derived: Derived, numbered: Numbered, styles: SizedStyles) -> AttachmentBlock:
+def attachment_block(derived: Derived, numbered: Numbered, styles: TableStyles) -> AttachmentBlock:
     """Content and orientation of one attachment, by kind; `styles` records the sized styles its tables use."""
     kind = numbered.attachment.kind
     if kind == "allocation_table":
@@ -102,7 +103,7 @@ def attachment_block(derived: Derived, numbered: Numbered, styles: SizedStyles) 
 
 
 def inline_blocks(derived: Derived, package: TemplatePackage,
-                  styles: SizedStyles) -> tuple[list[AttachmentBlock], Markup]:
+                  styles: TableStyles) -> tuple[list[AttachmentBlock], Markup]:
     """Attachment blocks, each opened by the section break that ends the section before it, and the
     break that ends the last one (the 版记 then follows in the template's final, continuous section)."""
     blocks = [attachment_block(derived, n, styles) for n in derived.attachments]
@@ -145,7 +146,7 @@ def notice_fields(derived: Derived, package: TemplatePackage, blocks: Iterable[A
 def render_notice(derived: Derived) -> bytes:
     """The notice .docx, with its attachments when the spec prints them inline."""
     package = load_template(NOTICE_TEMPLATE)
-    styles = SizedStyles()
+    styles = table_styles(package)
     inline = derived.notice.notice.attachments_inline
     blocks, closing = inline_blocks(derived, package, styles) if inline else ([], NOTHING)
     fields = notice_fields(derived, package, blocks, closing)
@@ -155,7 +156,7 @@ def render_notice(derived: Derived) -> bytes:
 def render_attachment(derived: Derived, numbered: Numbered) -> bytes:
     """One attachment as its own .docx, labelled with the 发文字号 (GB/T 9704 7.3.7)."""
     package = load_template(ATTACHMENT_TEMPLATE)
-    styles = SizedStyles()
+    styles = table_styles(package)
     block = attachment_block(derived, numbered, styles)
     fields = {"doc_number": derived.notice.doc_number, "number": block.number, "title_lines": block.title_lines,
               "show_title": block.show_title, "content": block.content}

@@ -11,7 +11,7 @@ from conftest import NS, docx_part, w
 from generator import docx_package
 from generator.docx_package import fragment_docx, insert_mark, load_template, render_docx, write_docx
 from generator.errors import RenderError
-from generator.ooxml import CELL_FIGURE, SizedStyles
+from generator.ooxml import CELL_FIGURE, TableStyles
 
 
 def entries(data: bytes) -> dict[str, bytes]:
@@ -50,7 +50,7 @@ def test_insert_marks_are_replaced_by_their_pieces_when_written():
 
 
 def test_sized_styles_are_added_on_the_template_style():
-    styles = SizedStyles()
+    styles = TableStyles()
     sid = styles(CELL_FIGURE, 21)
     data = fragment_docx(f'<w:p><w:pPr><w:pStyle w:val="{sid}"/></w:pPr></w:p>', styles)
     root = docx_part(data, "word/styles.xml")
@@ -61,7 +61,7 @@ def test_sized_styles_are_added_on_the_template_style():
 
 
 def test_a_sized_style_the_template_lacks_is_a_render_error():
-    styles = SizedStyles()
+    styles = TableStyles()
     styles("GwNoSuchStyle", 18)
     with pytest.raises(RenderError, match="缺少表格所用的样式 GwNoSuchStyle"):
         fragment_docx("<w:p/>", styles)

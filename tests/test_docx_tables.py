@@ -60,9 +60,9 @@ def hlj():
     return derived(HLJ)
 
 
-def sized_styles(body_xml: str) -> ooxml.SizedStyles:
+def sized_styles(body_xml: str) -> ooxml.TableStyles:
     """The sized cell styles a fragment uses (GwCellFigure-18 …), as the renderer records them."""
-    styles = ooxml.SizedStyles()
+    styles = ooxml.TableStyles()
     for base, size in set(re.findall(r'w:pStyle w:val="(\w+)-(\d+)"', body_xml)):
         styles(base, int(size))
     return styles

@@ -547,8 +547,7 @@ def test_table_cells_take_their_look_from_the_template_styles(mini_docx, doc, st
     with zipfile.ZipFile(io.BytesIO(mini_docx)) as zf:
         assert b"gw-insert" not in zf.read("word/document.xml")  # every attachment's mark was replaced
     tables = [t for t in doc.findall(".//w:tbl", NS) if t.find("w:tblPr/w:tblpPr", NS) is None]  # not the 版记
-    assert tables and all(t.find("w:tblPr/w:tblStyle", NS).get(w("val")) == "GwTable" for t in tables)
-    assert styles.by_id["GwTable"].find("w:tblPr/w:tblBorders/w:insideV", NS).get(w("val")) == "single"
+    assert tables and all(t.find("w:tblPr/w:tblBorders/w:insideV", NS).get(w("sz")) == "4" for t in tables)
     cells = [p for t in tables for p in t.findall(".//w:tc/w:p", NS)]
     assert all(style_id(p) in styles.by_id for p in cells)
     assert not [p for p in cells if p.find(".//w:rPr", NS) is not None]  # no direct fonts or sizes
@@ -571,6 +570,15 @@ def test_clerk_restyles_table_figures_in_the_template(tmp_path, monkeypatch, min
     doc, styles = docx_part(data), Styles(data)
     cell = next(p for p in paragraphs(doc) if (style_id(p) or "").startswith("GwCellFigure-") and text_of(p))
     assert styles.run_props(cell, cell.find("w:r", NS))["eastAsia"] == "仿宋"
+
+
+def test_clerk_changes_table_borders_in_the_template(tmp_path, monkeypatch, mini):
+    styles_xml = template_styles()
+    table = re.search(r'<w:style [^>]*w:styleId="GwTable".*?</w:style>', styles_xml).group(0)
+    edited_template(tmp_path, monkeypatch, table, table.replace('w:sz="4"', 'w:sz="12"'), "word/styles.xml")
+    doc = docx_part(render_notice(mini))
+    tables = [t for t in doc.findall(".//w:tbl", NS) if t.find("w:tblPr/w:tblpPr", NS) is None]
+    assert tables and all(t.find("w:tblPr/w:tblBorders/w:top", NS).get(w("sz")) == "12" for t in tables)
 
 
 def test_template_without_a_table_style_is_reported_in_chinese(tmp_path, monkeypatch, mini):
