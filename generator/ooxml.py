@@ -207,32 +207,26 @@ _NARROW = dict.fromkeys(",.:;'!|ijlt ()[]", 0.28) | {"-": 0.34, "/": 0.28, "%": 
 _HALF = dict.fromkeys("0123456789", 0.57) | dict.fromkeys(",.:;'!|()[] -/", 0.45) | {"%": 0.92}
 
 
-def text_em(text: str) -> float:
-    """Printed width of one line of text in em: CJK and full-width characters 1, digits and Latin about ½."""
+def _em(text: str, narrow: dict[str, float], upper: float, other: float, upper_chars: str = "") -> float:
     em = 0.0
     for ch in text:
         if ch >= "\u2000":
             em += 1.0
-        elif ch in _NARROW:
-            em += _NARROW[ch]
-        elif ch.isupper():
-            em += 0.72
+        elif ch in narrow:
+            em += narrow[ch]
+        elif ch.isupper() or ch in upper_chars:
+            em += upper
         else:
-            em += 0.5
+            em += other
     return em
+
+
+def text_em(text: str) -> float:
+    """Printed width of one line of text in em: CJK and full-width characters 1, digits and Latin about ½."""
+    return _em(text, _NARROW, 0.72, 0.5)
 
 
 def cjk_em(text: str) -> float:
     """Like text_em, for text whose Latin characters are set in the CJK face as well (table cells):
     an upper bound over Word's faces and LibreOffice's stand-ins."""
-    em = 0.0
-    for ch in text:
-        if ch >= "\u2000":
-            em += 1.0
-        elif ch in _HALF:
-            em += _HALF[ch]
-        elif ch.isupper() or ch in "mw":
-            em += 0.8
-        else:
-            em += 0.6
-    return em
+    return _em(text, _HALF, 0.8, 0.6, "mw")
