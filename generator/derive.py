@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .derive_notice import NoticeView, build_notice, fund_name, notice_context
 from .derive_tables import TableView, build_table
@@ -23,6 +24,15 @@ class LetterView:
 
 
 @dataclass
+class Recipient:
+    """A row of targets.required_for's table that receives money (应补助 > 0) and so needs a target table."""
+
+    unit: str
+    label: str
+    due: Decimal
+
+
+@dataclass
 class Derived:
     """A batch's derived views: what renderers and the validator read."""
 
@@ -33,6 +43,8 @@ class Derived:
     targets: list[TargetView]
     notice: NoticeView
     letters: dict[str, LetterView]  # by attachment number
+    recipients: list[Recipient]  # rows of recipients_table that need a target table
+    recipients_table: str | None  # the number of targets.required_for's table
 
     def targets_for(self, numbered: Numbered) -> list[TargetView]:
         """The target tables that a target_tables attachment holds, in spec order."""
@@ -67,4 +79,24 @@ def derive_batch(batch: Batch) -> tuple[Derived, list]:
     notice = build_notice(batch, sums, numbered, problems)
     context = notice_context(batch, sums, numbered)
     letters = {x.number: _letter(x, context, problems) for x in numbered if x.attachment.kind == "letter"}
-    return Derived(batch, sums, numbered, tables, targets, notice, letters), problems
+    table = next((x.number for x in numbered if batch.targets.required_for and
+                  x.attachment.key == batch.targets.required_for and x.number in tables), None)
+    recipients = _recipients(batch, sums, tables[table]) if table else []
+    return Derived(batch, sums, numbered, tables, targets, notice, letters, recipients, table), problems
+
+
+def _recipients(batch: Batch, sums: Sums, view: TableView) -> list[Recipient]:
+    """Rows of the required_for table that receive money: leaf rows, or the rows of required_levels;
+    a non-additive 其中 row shows part of its parent's money, so the parent is the recipient."""
+    levels, by_id = batch.targets.required_levels, batch.registry.by_id
+    non_additive = view.attachment.rows.of_which == "non_additive"
+    out = []
+    for row in view.rows:
+        if not row.unit or (row.of_which and non_additive):
+            continue
+        if (by_id[row.unit].level not in levels) if levels else row.kind != "leaf":
+            continue
+        due = sums.unit[row.unit].get("due", view.attachment.projects)
+        if due > 0:
+            out.append(Recipient(row.unit, row.label, due))
+    return out

@@ -62,16 +62,8 @@ def _blank_row(widths: list[int], style: str, first: str = "", height: int = 567
 
 
 def recipients(derived: Derived) -> list[Unit]:
-    """Units that must file: those with a target table, and positive leaf rows of targets.required_for's table."""
-    wanted = {t.table.unit for t in derived.targets}
-    key = derived.batch.targets.required_for
-    number = next((x.number for x in derived.attachments if key and x.attachment.key == key), None)
-    view = derived.tables.get(number) if number else None
-    if view is not None:
-        projects = view.attachment.projects
-        for r in view.rows:
-            if r.kind == "leaf" and r.unit and derived.sums.unit[r.unit].get("due", projects) > 0:
-                wanted.add(r.unit)
+    """Units that must file, in registry order: those with a target table, and the derived recipients."""
+    wanted = {t.table.unit for t in derived.targets} | {r.unit for r in derived.recipients}
     return [u for u in derived.batch.registry.walk() if u.id in wanted]
 
 

@@ -242,25 +242,13 @@ def _check_required(d: Derived, out) -> None:
     targets = d.batch.targets
     if not targets.required_for:
         return
-    number = next((x.number for x in d.attachments if x.attachment.key == targets.required_for), None)
-    view = d.tables.get(number) if number else None
-    if view is None:
+    if d.recipients_table is None:
         _err(out, targets.loc, f"required_for 指向的附件「{targets.required_for}」不是分配表")
         return
     have = {t.table.unit for t in d.targets}
-    projects = view.attachment.projects
-    non_additive = view.attachment.rows.of_which == "non_additive"
-    by_id = d.batch.registry.by_id
-    for row in view.rows:
-        if not row.unit or row.unit in have or row.unit in targets.exempt:
-            continue
-        if (by_id[row.unit].level not in targets.required_levels) if targets.required_levels else row.kind != "leaf":
-            continue
-        if row.of_which and non_additive:
-            continue  # a non-additive 其中 row shows part of its parent's money; the parent is the recipient
-        due = d.sums.unit[row.unit].get("due", projects)
-        if due > 0:
-            _err(out, targets.loc, f"「{row.label}」在附件{view.number}中分得 {format_compact(due)} 万元，"
+    for r in d.recipients:
+        if r.unit not in have and r.unit not in targets.exempt:
+            _err(out, targets.loc, f"「{r.label}」在附件{d.recipients_table}中分得 {format_compact(r.due)} 万元，"
                                    f"但没有绩效目标表（如确实不需要，请列入 targets.exempt 并注明原因）")
 
 
