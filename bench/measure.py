@@ -85,7 +85,7 @@ def measure(kind: str, spec: Path, repeats: int) -> dict:
                 times["plain"].append(t_plain)
         if kind == "ours" and record:
             with tempfile.TemporaryDirectory() as tmp:
-                t_write, _ = timed(write_batch, {**docs, **books}, Path(tmp) / spec.stem, spec)
+                t_write, _ = timed(write_batch, {**docs, **books}, Path(tmp) / spec.stem, spec, "bench")
             times["write"].append(t_write)
         files = {**docs, **books}
         batch = derived.batch

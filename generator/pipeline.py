@@ -86,18 +86,6 @@ def render_spec(path: Path, text: str | None = None) -> tuple[Report, dict[str, 
     return report, render_batch(report.derived)
 
 
-def build_spec(path: Path, out_root: Path) -> tuple[Report, Path | None]:
-    """Check, render and atomically write one batch's folder under out_root."""
-    from .writer import batch_folder_name, write_batch
-
-    report, files = render_spec(path)
-    if not report.ok:
-        return report, None
-    target = out_root / batch_folder_name(path)
-    write_batch(files, target, spec_path=path)
-    return report, target
-
-
 def require_ok(report: Report) -> Derived:
     """The derived batch of a clean report, or SpecError with every problem."""
     if not report.ok or report.derived is None:

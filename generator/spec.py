@@ -256,7 +256,7 @@ def _read_allocations(rd: Reader, top: Obj, projects: list[Project], registry: R
         if uid is None:
             continue
         if registry and uid not in registry.by_id:
-            _unknown_unit(rd, obj.loc("unit"), uid, registry)
+            unknown_unit(rd, obj.loc("unit"), uid, registry)
         elif registry and registry.by_id[uid].children:
             rd.error(obj.loc("unit"), f"「{uid}」有下级单位，金额只能填在末级单位上（上级数由下级汇总得出）")
         if uid in seen:
@@ -303,7 +303,8 @@ def _read_cell(rd: Reader, obj: Obj, project: Project) -> Cell | None:
     return cell
 
 
-def _unknown_unit(rd: Reader, loc: Loc, uid: str, registry: Registry) -> None:
+def unknown_unit(rd: Reader, loc: Loc, uid: str, registry: Registry) -> None:
+    """Report a reference to a unit the registry does not have, with a hint."""
     import difflib
 
     hint = difflib.get_close_matches(uid, list(registry.by_id), n=1, cutoff=0.5)
@@ -331,7 +332,3 @@ def _read_expected(rd: Reader, top: Obj, projects: list[Project]) -> list[Expect
                                 obj.text("table")))
     return out
 
-
-def unknown_unit(rd: Reader, loc: Loc, uid: str, registry: Registry) -> None:
-    """Report a reference to a unit the registry does not have, with a hint."""
-    _unknown_unit(rd, loc, uid, registry)

@@ -19,11 +19,6 @@ def batch_folder_name(spec: Path) -> str:
     return spec.stem
 
 
-def spec_hash(spec: Path) -> str:
-    """sha256 of the spec and every file it references that sits beside it (profiles, registries)."""
-    return hashlib.sha256(spec.read_bytes()).hexdigest()
-
-
 def zip_bytes(files: dict[str, bytes], stamp=(2024, 1, 1, 0, 0, 0)) -> bytes:
     """A deterministic zip of the documents (fixed timestamps, sorted names)."""
     buf = io.BytesIO()
@@ -36,10 +31,11 @@ def zip_bytes(files: dict[str, bytes], stamp=(2024, 1, 1, 0, 0, 0)) -> bytes:
 
 
 def manifest(files: dict[str, bytes], spec: Path | None, input_hash: str | None = None) -> dict:
-    """File names, sizes and sha256 of a build, with the hash of the spec it came from."""
+    """File names, sizes and sha256 of a build, with the hash of its inputs (bulk.input_hash: spec, profile,
+    registry and the generator's code)."""
     return {
         "spec": spec.name if spec else None,
-        "spec_sha256": input_hash or (spec_hash(spec) if spec else None),
+        "spec_sha256": input_hash,
         "pdf": any(n.endswith(".pdf") for n in files),
         "files": [{"name": n, "size": len(b), "sha256": hashlib.sha256(b).hexdigest()} for n, b in sorted(files.items())],
     }
