@@ -132,15 +132,13 @@ def convert_to_pdf(files: dict[str, bytes]) -> dict[str, bytes]:
     """PDF previews of the .docx documents through this process's warm LibreOffice."""
     import tempfile
 
-    from .docx_package import libreoffice_preview
-
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "src"
         src.mkdir()
         paths = []
         for name, data in files.items():
             if name.endswith(".docx"):
-                (src / name).write_bytes(libreoffice_preview(data))
+                (src / name).write_bytes(data)  # the bytes as delivered
                 paths.append(src / name)
         pdfs = _converter().convert(paths, Path(tmp) / "pdf")
         return {f"pdf/{p.name}": p.read_bytes() for p in pdfs}

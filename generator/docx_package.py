@@ -254,12 +254,3 @@ def section_break(section: str) -> str:
     """An empty, near-zero-height paragraph that ends a section with these properties."""
     return f'<w:p><w:pPr><w:pStyle w:val="GwSpacer"/>{section}</w:pPr></w:p>'
 
-
-def libreoffice_preview(data: bytes) -> bytes:
-    """A copy for LibreOffice previews: the 28-per-line character grid (negative w:charSpace) with pitch
-    16 pt instead. Word squeezes 28 3号 characters into 156 mm; LibreOffice gives every character wider
-    than the pitch two grid cells, which spaces the whole text out. The .docx itself keeps the grid."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    parts = {info.filename: src.read(info) for info in src.infolist()}
-    xml = re.sub(r'(<w:docGrid [^>]*w:charSpace=")-\d+"', r'\g<1>0"', parts.pop(DOCUMENT).decode("utf-8"))
-    return write_docx(parts, xml)

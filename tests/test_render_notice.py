@@ -86,14 +86,17 @@ def test_page_is_a4_with_gbt9704_margins_and_text_block(doc):
     assert abs(width / MM - 156) <= 0.5 and abs(height / MM - 225) <= 0.5
 
 
-def test_document_grid_is_22_lines_of_28_characters(doc):
+def test_document_grid_is_22_lines_of_28_characters(doc, styles):
     grid = final_section(doc).find("w:docGrid", NS)
-    assert grid.get(w("type")) == "linesAndChars"
+    assert grid.get(w("type")) == "lines" and grid.get(w("charSpace")) is None  # no character grid (see below)
     pitch = int(grid.get(w("linePitch")))
     assert pitch == 579 and 22 * pitch <= 12756 < 23 * pitch
-    # Character pitch = default font size (3号, 16 pt) + charSpace / 4096 pt; 28 must fit in 156 mm, 29 not.
-    char_pitch = 16 + int(grid.get(w("charSpace"))) / 4096
-    assert 28 * char_pitch <= 8844 / 20 < 29 * char_pitch
+    # 28 characters a line by condensing 3号 text (w:spacing, twips): 28 must fit in 156 mm, 29 not.
+    # A negative w:charSpace grid does it in Word only: LibreOffice then sets 13–14 characters a line.
+    for sid in ("GwBody", "GwAddressee", "GwAttachFirst", "GwSignature"):
+        spacing = styles.by_id[sid].find("w:rPr/w:spacing", NS)
+        pitch = 320 + int(spacing.get(w("val")))
+        assert 28 * pitch <= 8844 < 29 * pitch, sid
 
 
 def test_styles_name_east_asian_fonts_and_chinese_language(mini_docx):
@@ -450,7 +453,6 @@ def landscape_pages(pdf: Path) -> set[int]:
 @pytest.fixture(scope="module")
 def previews():
     """PDFs (and PNGs of every page, for a person) of the mini notice inline and alone, and of seed 004."""
-    from generator.docx_package import libreoffice_preview
     from generator.pdf import convert_cold, libreoffice_available
 
     if not libreoffice_available() or not shutil.which("pdftotext") or not shutil.which("pdftoppm"):
@@ -464,7 +466,7 @@ def previews():
     sources = []
     for name, derived in batches.items():
         path = ARTIFACTS / f"{name}.docx"
-        path.write_bytes(libreoffice_preview(render_notice(derived)))
+        path.write_bytes(render_notice(derived))  # the bytes as delivered
         sources.append(path)
     pdfs = {p.stem: p for p in convert_cold(sources, ARTIFACTS)}
     for pdf in pdfs.values():
@@ -502,6 +504,14 @@ def test_pdf_attachments_start_pages_landscape_for_wide_tables(previews):
     seed_pages, seed_wide = pdf_pages(seed_pdf), landscape_pages(seed_pdf)
     feedback = next(i for i, p in enumerate(seed_pages, 1) if p.startswith("附件3"))
     assert feedback in seed_wide and len(seed_pages) not in seed_wide  # back to portrait for the 版记
+
+
+def test_pdf_example_body_sets_28_characters_a_line(previews):
+    _, pdf = previews["xinjiang"]
+    out = subprocess.run(["pdftotext", "-f", "1", "-l", "2", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    chinese = [line for line in out.splitlines() if re.fullmatch(r"[\u4e00-\u9fff，、。：；“”（）《》]+", line)]
+    assert max(map(len, chinese)) == 28 and sum(len(line) == 28 for line in chinese) >= 5
 
 
 def edited_template(tmp_path: Path, monkeypatch, old: str, new: str, part: str = "word/document.xml") -> None:

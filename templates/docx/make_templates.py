@@ -54,7 +54,12 @@ CHAR = 320  # one 3号 character, twips
 CHAR4 = 280  # one 4号 character (版记, page numbers)
 RED = "FF0000"
 THICK, THIN = 8, 6  # 版记 rules in eighths of a point: 1 pt ≈ 0.35 mm, 0.75 pt ≈ 0.26 mm
-CHAR_SPACE = int((TEXT_WIDTH / 28 / 20 - 16) * 4096) - 1  # pitch − 16 pt in 1/4096 pt: 28 per line
+# 28 characters of 3号 (16 pt = 320 twips) need 8960 twips, the text block is 8844 wide: each character is
+# condensed by the least whole twips that makes 28 fit (320 − 5 = 315; 28 × 315 = 8820, 29 × 315 > 8844).
+# A character grid with a negative w:charSpace would do the same in Word, but LibreOffice gives every
+# character wider than the grid pitch two cells (13–14 a line): condensing lays out alike in Word, WPS
+# and LibreOffice, and the line grid keeps 22 lines.
+CONDENSE = -(-(28 * CHAR - TEXT_WIDTH) // 28)
 KEEP = "<w:keepNext/><w:keepLines/>"  # the 附件 list stays on one page, with what follows it
 NO_GRID = '<w:snapToGrid w:val="0"/>'  # big titles and 4号 lines keep their own pitch, not the 16 pt grid
 FOOTER = 1429  # 25.2 mm: the middle of "— 1 —" (a 16 pt line) sits 7 mm below the text block
@@ -100,6 +105,7 @@ def styles_xml() -> str:
                 '<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:spacing w:after="0" w:line="240" '
                 'w:lineRule="auto"/><w:jc w:val="both"/></w:pPr></w:pPrDefault></w:docDefaults>')
     body = fonts(FANGSONG) + size(32)
+    text = fonts(FANGSONG) + f'<w:spacing w:val="-{CONDENSE}"/>' + size(32)  # 28 a line (see CONDENSE)
     s = [
         '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>'
         f'<w:pPr><w:widowControl w:val="0"/><w:jc w:val="both"/></w:pPr><w:rPr>{body}</w:rPr></w:style>',
@@ -113,21 +119,21 @@ def styles_xml() -> str:
               fonts(XIAOBIAOSONG) + f'<w:color w:val="{RED}"/>' + size(96)),
         style("GwDocNumber", "公文-发文字号",
               f'<w:pBdr>{border("bottom", 12, RED, 4)}</w:pBdr>' + spacing(2 * LINE) + '<w:jc w:val="center"/>',
-              body),
+              text),
         style("GwTitle", "公文-标题", NO_GRID + spacing(2 * LINE, LINE, 700) + '<w:jc w:val="center"/>',
               fonts(XIAOBIAOSONG) + size(44)),
-        style("GwAddressee", "公文-主送机关", spacing() + '<w:jc w:val="left"/>', body),
+        style("GwAddressee", "公文-主送机关", spacing() + '<w:jc w:val="left"/>', text),
         style("GwBody", "公文-正文", spacing() + '<w:ind w:firstLineChars="200" w:firstLine="640"/>'
-              '<w:jc w:val="both"/>', body),
+              '<w:jc w:val="both"/>', text),
         style("GwAttachFirst", "公文-附件说明首项",
-              KEEP + spacing(LINE) + f'<w:ind w:left="{2 * CHAR + 4 * CHAR}" w:hanging="{4 * CHAR}"/>', body),
+              KEEP + spacing(LINE) + f'<w:ind w:left="{2 * CHAR + 4 * CHAR}" w:hanging="{4 * CHAR}"/>', text),
         style("GwAttachItem", "公文-附件说明",
-              KEEP + spacing() + f'<w:ind w:left="{2 * CHAR + 4 * CHAR}" w:hanging="{CHAR}"/>', body),
+              KEEP + spacing() + f'<w:ind w:left="{2 * CHAR + 4 * CHAR}" w:hanging="{CHAR}"/>', text),
         style("GwAttachSub", "公文-附件说明子项",
-              KEEP + spacing() + f'<w:ind w:left="{2 * CHAR + 5 * CHAR}" w:hanging="{2 * CHAR}"/>', body),
-        style("GwSignature", "公文-落款", spacing() + '<w:jc w:val="right"/>', body),
-        style("GwNote", "公文-附注", spacing() + f'<w:ind w:firstLine="{2 * CHAR}"/>', body),
-        style("GwDisclosure", "公文-信息公开选项", spacing() + '<w:jc w:val="left"/>', body),
+              KEEP + spacing() + f'<w:ind w:left="{2 * CHAR + 5 * CHAR}" w:hanging="{2 * CHAR}"/>', text),
+        style("GwSignature", "公文-落款", spacing() + '<w:jc w:val="right"/>', text),
+        style("GwNote", "公文-附注", spacing() + f'<w:ind w:firstLine="{2 * CHAR}"/>', text),
+        style("GwDisclosure", "公文-信息公开选项", spacing() + '<w:jc w:val="left"/>', text),
         style("GwImprintCc", "公文-版记抄送",
               NO_GRID + spacing(0, 0, 560) + f'<w:ind w:left="{4 * CHAR4}" w:right="{CHAR4}" w:hanging="{3 * CHAR4}"/>',
               fonts(FANGSONG) + size(28)),
@@ -195,7 +201,7 @@ def table_styles() -> list[str]:
 
 
 def section_xml() -> str:
-    """The final section: A4 portrait, GB/T 9704 margins, odd/even page-number footers, 22 × 28 grid.
+    """The final section: A4 portrait, GB/T 9704 margins, odd/even page-number footers, a grid of 22 lines.
 
     It is continuous so that, after inline attachments, the 版记 can share the last attachment's page.
     """
@@ -205,7 +211,7 @@ def section_xml() -> str:
             f'<w:pgSz w:w="{A4_W}" w:h="{A4_H}"/>'
             f'<w:pgMar w:top="{m["top"]}" w:right="{m["right"]}" w:bottom="{m["bottom"]}" w:left="{m["left"]}" '
             f'w:header="851" w:footer="{FOOTER}" w:gutter="0"/><w:cols w:space="425"/>'
-            f'<w:docGrid w:type="linesAndChars" w:linePitch="{LINE}" w:charSpace="{CHAR_SPACE}"/></w:sectPr>')
+            f'<w:docGrid w:type="lines" w:linePitch="{LINE}"/></w:sectPr>')
 
 
 def t(text: str) -> str:
