@@ -70,7 +70,7 @@ def run_check(paths: list[Path], quiet: bool) -> int:
         for problem in shown:
             print(problem)
         status = "通过" if report.ok else f"{len(report.errors)} 个错误"
-        print(f"{spec}: {status}，{len(report.warnings)} 个警告")
+        print(f"{spec}: {report.kind_line}：{status}，{len(report.warnings)} 个警告")
         failed += not report.ok
     return 1 if failed else 0
 

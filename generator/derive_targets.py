@@ -50,7 +50,7 @@ class TargetView:
     table: TargetTable
     layout: Layout
     unit: Unit
-    amount: Decimal
+    amount: Decimal | None  # None: a standalone document that states no amount
     fields: dict[str, str]
     goal: str
     title: str
@@ -76,7 +76,7 @@ def target_amount(batch: Batch, sums: Sums, table: TargetTable) -> Decimal:
 
 
 def build_target(batch: Batch, sums: Sums, table: TargetTable, problems: list) -> TargetView | None:
-    """Render header fields and goal, derive 一级 and numbering for one table."""
+    """A notice batch's target table: the amount from the allocation, the batch's slots and figures."""
     layout = batch.layouts.get(table.layout)
     unit = batch.registry.by_id.get(table.unit)
     if layout is None or unit is None:
@@ -85,9 +85,17 @@ def build_target(batch: Batch, sums: Sums, table: TargetTable, problems: list) -
     context = {"unit": unit, "amount": format_compact(amount, False), "year": batch.notice.year,
                "program": batch.notice.program, "issuer": batch.notice.issuer,
                "fund_name": fund_name(batch.notice), **batch.notice.slots,
-               **figure_functions(batch, sums, None if table.covers == "batch" else table.unit),
-               "v": UsedVars(table.vars)}
-    fields = {k: fill(v, context, table.loc, problems, f"表头字段 {k}") for k, v in table.fields.items()}
+               **figure_functions(batch, sums, None if table.covers == "batch" else table.unit)}
+    return fill_target(layout, unit, table, amount, context, problems)
+
+
+def fill_target(layout: Layout, unit: Unit, table: TargetTable, amount: Decimal | None, context: dict,
+                problems: list) -> TargetView:
+    """Fill one table's header fields, goal, titles and indicator texts from `context` (any document kind);
+    derive 一级 and the numbering. `amount` is None where the document states no amount."""
+    context = {**context, "unit": unit, "v": UsedVars(table.vars)}
+    fields = {k: fill(v, context, table.field_locs.get(k, table.loc), problems, f"表头字段 {k}")
+              for k, v in table.fields.items()}
     goal = fill(table.goal, context, table.goal_loc or table.loc, problems, "年度总体目标")
     subtitle = fill(layout.subtitle, context, layout.loc, problems, "副标题") if layout.subtitle else None
     rows = number_indicators(table.indicators, layout.numbering)
@@ -100,7 +108,7 @@ def build_target(batch: Batch, sums: Sums, table: TargetTable, problems: list) -
             if cell.field:
                 texts[id(cell)] = fields.get(cell.field, "")
             elif cell.value == "amount":
-                texts[id(cell)] = context["amount"]
+                texts[id(cell)] = context.get("amount", "")
             elif cell.value == "goal":
                 texts[id(cell)] = goal
             else:

@@ -1,14 +1,17 @@
-"""The one pipeline: load → validate → derive → render → write. The CLI and the web both call it."""
+"""The one pipeline: load → validate → derive → render → write. The CLI and the web both call it.
+
+What each step does depends on the spec's document kind (generator/kinds.py): a notice batch, a
+standalone target-table book, … The callers never need to know which.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .derive import Derived, derive_batch
 from .errors import Problem, SpecError
-from .spec import load_batch
-from .validate import validate
+from .kinds import Kind, load_document
 
 
 @dataclass
@@ -17,7 +20,9 @@ class Report:
 
     spec: Path
     problems: list[Problem] = field(default_factory=list)
-    derived: Derived | None = None
+    derived: Any = None  # the kind's derived views (derive.Derived for a batch)
+    kind: Kind | None = None
+    kind_written: bool = False  # False: no `kind:` in the spec, the default (batch) was assumed
 
     @property
     def errors(self) -> list[Problem]:
@@ -34,32 +39,40 @@ class Report:
         """True when the spec has no errors."""
         return not self.errors
 
+    @property
+    def kind_line(self) -> str:
+        """Which kind the spec was checked as: 按"资金下达通知批次"类文件检查（kind: batch）."""
+        if self.kind is None:
+            return "未能确定文件类型"
+        how = f"kind: {self.kind.name}" if self.kind_written else f"未写 kind，默认为 {self.kind.name}"
+        return f"按“{self.kind.label}”类文件检查（{how}）"
+
 
 def check_spec(path: Path, text: str | None = None) -> Report:
     """Load, derive and validate one spec (or `text` standing at `path`); never raises for bad input."""
-    batch, problems = load_batch(path, text)
-    report = Report(path, list(problems))
-    if batch is None:
+    kind, written, model, problems = load_document(path, text)
+    report = Report(path, list(problems), kind=kind, kind_written=written)
+    if kind is None or model is None:
         return report
     if report.errors:
-        report.problems.extend(_best_effort_checks(batch))
+        report.problems.extend(_best_effort_checks(kind, model))
         return _deduplicated(report)
-    derived, fill_problems = derive_batch(batch)
+    derived, fill_problems = kind.derive(model)
     report.problems.extend(fill_problems)
-    report.problems.extend(validate(derived))
+    report.problems.extend(kind.validate(derived))
     report.derived = derived
     return _deduplicated(report)
 
 
-def _best_effort_checks(batch) -> list[Problem]:
-    """Arithmetic and cross-table checks on a batch that already has structural errors.
+def _best_effort_checks(kind: Kind, model) -> list[Problem]:
+    """Arithmetic and cross-table checks on a model that already has structural errors.
 
     So that one run lists everything it can. The model may be incomplete here, so a failure
     of these checks is ignored: the structural errors already explain it.
     """
     try:
-        derived, problems = derive_batch(batch)
-        return problems + validate(derived)
+        derived, problems = kind.derive(model)
+        return problems + kind.validate(derived)
     except Exception:  # noqa: BLE001 - partial model; the structural errors are reported
         return []
 
@@ -78,16 +91,14 @@ def _deduplicated(report: Report) -> Report:
 
 def render_spec(path: Path, text: str | None = None) -> tuple[Report, dict[str, bytes]]:
     """Check a spec and, if it has no errors, render its document set in memory."""
-    from .render import render_batch
-
     report = check_spec(path, text)
-    if not report.ok:
+    if not report.ok or report.kind is None:
         return report, {}
-    return report, render_batch(report.derived)
+    return report, report.kind.render(report.derived)
 
 
-def require_ok(report: Report) -> Derived:
-    """The derived batch of a clean report, or SpecError with every problem."""
+def require_ok(report: Report) -> Any:
+    """The derived views of a clean report, or SpecError with every problem."""
     if not report.ok or report.derived is None:
         raise SpecError(report.problems)
     return report.derived

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from .derive import Derived
 
+ILLEGAL_IN_NAMES = '\\/:*?"<>|\n\r\t'
+
 
 def document_name(number: str, title: str, ext: str) -> str:
     """附件1-1 2023年妇幼保健机构能力建设项目资金分配表.xlsx (characters illegal in file names removed)."""
-    safe = "".join(ch for ch in title if ch not in '\\/:*?"<>|\n\r\t')
-    return f"附件{number} {safe}"[:120] + f".{ext}"
+    return safe_file_name(f"附件{number} {title}", ext)
+
+
+def safe_file_name(stem: str, ext: str) -> str:
+    """A file name from any text: characters illegal in file names removed, at most 120 before the extension."""
+    safe = "".join(ch for ch in stem if ch not in ILLEGAL_IN_NAMES).strip().lstrip(".") or "文件"
+    return safe[:120] + f".{ext}"
 
 
 def render_batch(derived: Derived) -> dict[str, bytes]:

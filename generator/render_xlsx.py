@@ -279,10 +279,15 @@ def _allocation_body(ws, pal: Palette, view: TableView, data: int, widths: list[
 
 def sheet_names(views: list[TargetView]) -> list[str]:
     """Unique, valid sheet names from the units' names: ≤ 31 characters, no []:*?/\\, de-duplicated."""
+    return unique_sheet_names([view.unit.name for view in views])
+
+
+def unique_sheet_names(bases: list[str], fallback: str = "绩效目标表") -> list[str]:
+    """Valid sheet names from these wishes: ≤ 31 characters, no []:*?/\\, de-duplicated with (2), (3)…"""
     used: set[str] = set()
     out = []
-    for view in views:
-        base = SHEET_FORBIDDEN.sub("", view.unit.name).strip("'").strip() or "绩效目标表"
+    for wish in bases:
+        base = SHEET_FORBIDDEN.sub("", wish).strip("'").strip() or fallback
         name, n = base[:31], 1
         while name.lower() in used or name.lower() == "history":
             n += 1

@@ -51,11 +51,8 @@ def root_loc(file: str, path: str = "") -> Loc:
     return Loc(file, 1, 1, path)
 
 
-def load_batch(path: Path, text: str | None = None) -> tuple[Batch | None, list]:
-    """Read a batch spec and what it references; return the model (None if unusable) and all problems.
-
-    With `text`, the spec is that text (an upload from the web) standing at `path` for relative references.
-    """
+def read_top(path: Path, text: str | None = None) -> tuple[Reader, object, str]:
+    """Parse a spec file (or `text` standing at `path`): the reader with its problems, the data, the display name."""
     rd = Reader()
     file = display_path(path)
     if text is None:
@@ -64,6 +61,22 @@ def load_batch(path: Path, text: str | None = None) -> tuple[Batch | None, list]
         problems = []
         data = parse_yaml(text, file, problems)
     rd.problems.extend(problems)
+    return rd, data, file
+
+
+def declared_kind(data) -> tuple[str, bool]:
+    """The `kind:` a parsed spec declares ("batch" when absent) and whether it was written."""
+    if isinstance(data, YMap) and data.get("kind") is not None:
+        return str(data["kind"]), True
+    return "batch", False
+
+
+def load_batch(path: Path, text: str | None = None) -> tuple[Batch | None, list]:
+    """Read a batch spec and what it references; return the model (None if unusable) and all problems.
+
+    With `text`, the spec is that text (an upload from the web) standing at `path` for relative references.
+    """
+    rd, data, file = read_top(path, text)
     if data is None:
         return None, rd.problems
     top = rd.obj(data, root_loc(file), BATCH_KEYS, "批次描述文件")
@@ -72,6 +85,11 @@ def load_batch(path: Path, text: str | None = None) -> tuple[Batch | None, list]
     if top.choice("kind", ["batch", "profile", "registry", "target_layout"], "batch") != "batch":
         rd.error(top.loc("kind"), "这不是批次描述文件（kind 应为 batch）")
         return None, rd.problems
+    return read_batch(rd, top, path), rd.problems
+
+
+def read_batch(rd: Reader, top: Obj, path: Path) -> Batch | None:
+    """A notice batch from its opened top-level mapping (None if unusable; problems go to `rd`)."""
     base = path.parent
     registry = _read_registry(rd, top, base)
     profile = _read_profile(rd, top, base)
@@ -85,10 +103,9 @@ def load_batch(path: Path, text: str | None = None) -> tuple[Batch | None, list]
     targets = read_targets(rd, top, registry, layout_map, projects)
     expected = _read_expected(rd, top, projects)
     if notice is None or registry is None:
-        return None, rd.problems
-    batch = Batch(path, notice, registry, projects, allocations, attachments, targets, expected,
-                  decimals, layout_map)
-    return batch, rd.problems
+        return None
+    return Batch(path, notice, registry, projects, allocations, attachments, targets, expected,
+                 decimals, layout_map)
 
 
 def _read_registry(rd: Reader, top: Obj, base: Path) -> Registry | None:

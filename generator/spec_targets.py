@@ -14,8 +14,8 @@ TABLE_KEYS = ["layout", "unit", "units", "covers", "projects", "uses", "fields",
 
 
 def read_targets(rd: Reader, top: Obj, registry: Registry | None, layouts: dict[str, Layout],
-                 projects: list[Project]) -> Targets:
-    """Expand every `tables` entry into one TargetTable per unit."""
+                 projects: list[Project], default_unit: str | None = None) -> Targets:
+    """Expand every `tables` entry into one TargetTable per unit (`default_unit` where a table names none)."""
     obj = top.mapping("targets", TARGET_KEYS, "绩效目标（targets）")
     if obj is None:
         return Targets([])
@@ -24,7 +24,7 @@ def read_targets(rd: Reader, top: Obj, registry: Registry | None, layouts: dict[
     sets = _read_sets(rd, obj, layouts)
     tables: list[TargetTable] = []
     for item, loc in obj.items("tables"):
-        tables.extend(_read_table(rd, item, loc, defaults, sets, registry, layouts, projects))
+        tables.extend(_read_table(rd, item, loc, defaults, sets, registry, layouts, projects, default_unit))
     exempt = obj.texts("exempt")
     for item, loc in obj.items("exempt"):
         uid = str(item)
@@ -70,13 +70,16 @@ def _goal(obj: Obj) -> str:
     return goals[0] if goals else ""
 
 
-def _read_table(rd, item, loc, defaults, sets, registry, layouts, projects) -> list[TargetTable]:
+def _read_table(rd, item, loc, defaults, sets, registry, layouts, projects, default_unit=None) -> list[TargetTable]:
     obj = rd.obj(item, loc, TABLE_KEYS, "绩效目标表")
     if obj is None:
         return []
     layout_name = obj.text("layout", required=True) or ""
     layout = layouts.get(layout_name)
-    units = obj.texts("units") if obj.has("units") else [obj.text("unit", required=True) or ""]
+    if obj.has("units"):
+        units = obj.texts("units")
+    else:
+        units = [obj.text("unit", required=default_unit is None, default=default_unit) or ""]
     if obj.has("units") and obj.has("unit"):
         rd.error(obj.loc("unit"), "unit 与 units 只能写一个")
     for uid in units:

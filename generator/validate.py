@@ -185,6 +185,14 @@ def check_targets(d: Derived, out: list[Problem]) -> None:
                                                f"而分配数为 {view.amount}")
         if view.amount == 0:
             _warn(out, table.loc, f"「{view.unit.name}」绩效目标表的年度金额为 0（该单位本批没有应补助资金）")
+    check_indicators(d.targets, out)
+    _check_required(d, out)
+    check_fields(d.targets, d.batch.targets.defaults, out)
+
+
+def check_indicators(views, out: list[Problem]) -> None:
+    """二级 known and under the right 一级; weights add up (any document kind with target tables)."""
+    for view in views:
         for row in view.rows:
             ind = row.source
             if level1_of(ind.l2) is None:
@@ -193,29 +201,27 @@ def check_targets(d: Derived, out: list[Problem]) -> None:
             if stated and level1_of(ind.l2) and stated != level1_of(ind.l2):
                 _err(out, ind.loc, f"二级指标「{ind.l2}」属于一级指标「{level1_of(ind.l2)}」，不应列在「{stated}」下")
         _check_weights(view, out)
-    _check_required(d, out)
-    _check_fields(d, out)
 
 
-def _check_fields(d: Derived, out: list[Problem]) -> None:
+def check_fields(views, defaults: dict, out: list[Problem]) -> None:
     """targets.defaults keys belong to some layout in use; header fields a layout shows are filled."""
-    layouts = {t.layout.name: t.layout for t in d.targets}
+    layouts = {t.layout.name: t.layout for t in views}
     known = {k for layout in layouts.values() for k in layout.fields}
-    for key, loc in d.batch.targets.defaults.items():
+    for key, loc in defaults.items():
         if key not in known:
             hint = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.5)
             tip = f"，您是不是想写「{hint[0]}」？" if hint else f"（可用：{'、'.join(sorted(known))}）"
             _err(out, loc, f"所用表样都没有表头字段「{key}」{tip}")
     missing: dict[tuple[str, str], list] = {}
-    for view in d.targets:
+    for view in views:
         shown = {c.field for row in view.layout.header for c in row if c.field}
         for key in sorted(shown):
             if key not in view.fields:  # a field given as "" or null is blank on purpose
                 missing.setdefault((view.layout.name, key), []).append(view)
-    for (layout, key), views in missing.items():
+    for (layout, key), group in missing.items():
         label = layouts[layout].fields.get(key, key)
-        names = "、".join(v.unit.name for v in views[:3]) + ("等" if len(views) > 3 else "")
-        _warn(out, views[0].table.loc, f"{len(views)} 张「{layout}」绩效目标表的表头「{label}」（{key}）未填写：{names}；"
+        names = "、".join(v.unit.name for v in group[:3]) + ("等" if len(group) > 3 else "")
+        _warn(out, group[0].table.loc, f"{len(group)} 张「{layout}」绩效目标表的表头「{label}」（{key}）未填写：{names}；"
                                        f"可在 targets.defaults 或表的 fields 中填写")
 
 
