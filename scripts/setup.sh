@@ -17,6 +17,7 @@ APT_PACKAGES=(
   fonts-noto-cjk      # Noto Serif/Sans CJK SC: 宋体, 小标宋, 黑体
   fonts-arphic-gkai00mp  # AR PL KaitiM GB: 楷体_GB2312
   fonts-arphic-gbsn00lp  # AR PL SungtiL GB: 仿宋_GB2312 substitute
+  chromium            # the browser tests (Playwright drives /usr/bin/chromium; never `playwright install`)
   make
 )
 
