@@ -36,7 +36,7 @@ def parse_amount(text: str, decimals: int = 2) -> Decimal | None:
     if not text:
         return None
     if not _AMOUNT.match(text):
-        raise EditError(f"「{text}」不是金额：请只填数字（万元），可带负号和小数点，不能用科学计数法或文字")
+        raise EditError(f"「{text}」不是数字：金额请只填数字（万元），可带负号和小数点，不能用科学计数法或文字")
     value = Decimal(text.replace(",", ""))
     places = len(text.split(".")[1]) if "." in text else 0
     if places > decimals:

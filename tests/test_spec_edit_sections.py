@@ -114,7 +114,7 @@ def test_bad_values_are_refused_at_their_field_and_the_rest_is_written():
                                         ("notice", "signature"): "示例省财政厅办公室"})
     assert set(errors) == {"f/notice/sign_date", "f/notice/copies", "f/targets/tables/0/amount"}
     assert "不是日期" in errors["f/notice/sign_date"] and "正整数" in errors["f/notice/copies"]
-    assert "不是金额" in errors["f/targets/tables/0/amount"]
+    assert "不是数字" in errors["f/targets/tables/0/amount"]
     assert diff(before, after) == ["-  signature: 示例省财政厅", "+  signature: 示例省财政厅办公室"]
 
 
@@ -128,8 +128,8 @@ def test_grid_has_every_project_and_lettered_part_of_seed_000():
     assert row.cells[f"g/{row.index}/occ/b"] == "55" and row.cells[f"g/{row.index}/occ/c"] == "3"
 
 
-@pytest.mark.parametrize("typed, problem", [("NaN", "不是金额"), ("Infinity", "不是金额"), ("1e3", "科学计数法"),
-                                            ("1.234", "3 位小数"), ("12万", "不是金额"), ("--5", "不是金额")])
+@pytest.mark.parametrize("typed, problem", [("NaN", "不是数字"), ("Infinity", "不是数字"), ("1e3", "科学计数法"),
+                                            ("1.234", "3 位小数"), ("12万", "不是数字"), ("--5", "不是数字")])
 def test_grid_refuses_non_amounts_at_the_cell_and_keeps_the_other_cells(typed, problem):
     before = HLJ.read_text(encoding="utf-8")
     spec = SpecText(before)
