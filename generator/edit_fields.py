@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import yaml
 
 from .edit_grid import money_decimals
-from .model import LEVELS
+from .model import LEVELS, Notice
 from .spec_edit import EditError, SpecText, parse_amount
 
 SECTIONS = {"notice": "通知", "projects": "项目", "units": "单位", "alloc": "分配", "targets": "绩效目标",
@@ -261,3 +261,22 @@ def _unchanged(field: Field, value) -> bool:
     if isinstance(value, bool):
         return field.value.lower() == str(value).lower()
     return str(value) == field.value
+
+
+_NOTICE_ATTRS = {"doc_number/agency": "doc_agency", "doc_number/year": "doc_year", "doc_number/seq": "doc_seq"}
+
+
+def notice_hints(notice: Notice | None) -> dict[str, str]:
+    """What each notice field is when the batch leaves it out (the issuer profile's value or the default)."""
+    if notice is None:
+        return {}
+    hints = {}
+    for key, _label, _kind, _opts in NOTICE:
+        value = getattr(notice, _NOTICE_ATTRS.get(key, key), None)
+        if isinstance(value, list):
+            value = "、".join(map(str, value))
+        if isinstance(value, bool):
+            value = "是" if value else "否"
+        if value not in (None, ""):
+            hints[field_name(("notice", *key.split("/")))] = str(value)
+    return hints

@@ -190,7 +190,10 @@ def _add_indicator(spec, form, registry) -> str:
 
 def _split_unit(spec, form, registry) -> str:
     """Give one unit of a shared table (units: [...]) its own copy, where its values can differ."""
-    path = list_path(spec, "targets/tables") + (int(_param(form, "table", "表")),)
+    number = _param(form, "table", "表号")
+    if not number.isdigit() or not 1 <= int(number) <= spec.length(("targets", "tables")):
+        raise EditError(f"没有第 {number} 张绩效目标表")
+    path = list_path(spec, "targets/tables") + (int(number) - 1,)
     uid = _param(form, "unit", "单位")
     units = spec.node((*path, "units"))
     names = [n.value for n in units.value] if isinstance(units, yaml.SequenceNode) else []
@@ -208,3 +211,30 @@ ADDERS = {"paragraph": _add_paragraph, "copy_body": _copy_body, "project": _add_
           "alloc_unit": _add_alloc_unit, "extra_unit": _add_extra_unit, "attachment": _add_attachment,
           "target_table": _add_target_table, "exempt": _add_exempt, "indicator": _add_indicator,
           "split_unit": _split_unit}
+
+
+def missing_target_tables(derived) -> list[tuple[str, str, str]]:
+    """(unit id, row label, 应补助) of each recipient that still lacks a target table and is not exempt."""
+    if derived is None:
+        return []
+    have = {t.table.unit for t in derived.targets}
+    exempt = set(derived.batch.targets.exempt)
+    return [(r.unit, r.label, str(r.due)) for r in derived.recipients if r.unit not in have and r.unit not in exempt]
+
+
+def item_controls(fields) -> dict[str, str]:
+    """Field name → the list item ("attachments/2") whose move/remove buttons stand beside it: the first field
+    of each item of an editable list, the innermost list winning."""
+    out, seen = {}, set()
+    for f in fields:
+        for n in range(len(f.path) - 1, 0, -1):
+            if not isinstance(f.path[n], int):
+                continue
+            base = "/".join(map(str, f.path[:n]))
+            if any(p.fullmatch(base) for p in LISTS):
+                target = f"{base}/{f.path[n]}"
+                if target not in seen:
+                    seen.add(target)
+                    out[f.name] = target
+                break
+    return out

@@ -52,6 +52,7 @@ class Mark:
     message: str
     severity: str
     line: int = 0
+    path: tuple = ()  # the key path in the batch file (empty for other files)
 
 
 def clerk_message(message: str) -> str:
@@ -73,7 +74,12 @@ def place_problems(problems: list[Problem], spec: SpecText, spec_path: Path, fie
                    cells: set[str]) -> list[Mark]:
     """Each problem of the batch at its field, cell or tab; problems of other files (profile, registry,
     layouts) at the top of the tab they concern, saying where an administrator fixes them."""
-    by_path = {f.path: f for f in fields}
+    by_path: dict[tuple, Field] = {}
+    for f in fields:  # a field answers for its own path and, if first, for each enclosing list item (a table)
+        by_path.setdefault(f.path, f)
+        for n in range(len(f.path) - 1, 0, -1):
+            if isinstance(f.path[n - 1], int):
+                by_path.setdefault(f.path[:n], f)
     out = []
     for problem in problems:
         message = clerk_message(problem.message)
@@ -86,7 +92,7 @@ def place_problems(problems: list[Problem], spec: SpecText, spec_path: Path, fie
         target, section = _target(path, by_path, cells, spec)
         if not path:  # a syntax error: the YAML tab, at its line
             target, section = "yaml", "yaml"
-        out.append(Mark(target, section, message, problem.severity, loc.line))
+        out.append(Mark(target, section, message, problem.severity, loc.line, path))
     return out
 
 

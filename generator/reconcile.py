@@ -64,11 +64,17 @@ def _expected(d: Derived) -> list[Mismatch]:
         path = loc_path(exp.loc)
         what = "总计" if exp.of == "total" else groups.get(exp.of) or _unit_name(batch, exp.of)
         project = f"「{batch.project(exp.project).name}」" if exp.project else ""
-        measure = MEASURES.get(exp.measure, f"分项 {exp.measure}")
+        measure = MEASURES.get(exp.measure) or _part_name(batch, exp.project, exp.measure)
         table = f"（附件{by_key[exp.table]}所列）" if exp.table in by_key else ""
         out.append(Mismatch("/".join(map(str, path)), f"核对数：{what}{project} {measure}{table}", exp.value, actual,
                             (*path, "value"), path))
     return out
+
+
+def _part_name(batch, pid: str | None, key: str) -> str:
+    parts = batch.project(pid).parts if pid else []
+    name = next((p.name for p in parts if p.key == key), "")
+    return f"分项 {key}（{name}）" if name else f"分项 {key}"
 
 
 def _unit_name(batch, uid: str) -> str:

@@ -72,7 +72,7 @@ def test_moving_an_attachment_moves_its_whole_block():
 def test_split_a_shared_target_table_for_one_unit_and_the_batch_still_checks():
     spec = SpecText(DEMO.read_text(encoding="utf-8"))
     batch, _ = load_batch(DEMO)
-    apply_op(spec, "add:split_unit", {"op_table": "2", "op_unit": "乙市财政局"}, batch.registry)
+    apply_op(spec, "add:split_unit", {"op_table": "3", "op_unit": "乙市财政局"}, batch.registry)
     assert spec.get(("targets", "tables", 3, "unit")) == "乙市财政局"
     assert spec.get(("targets", "tables", 3, "uses", 0)) == "city"
     assert [spec.get(("targets", "tables", 2, "units", i)) for i in range(2)] == ["甲市财政局", "丙州财政局"]
@@ -153,3 +153,22 @@ def test_problems_are_placed_at_their_cell_or_field_in_the_clerks_words():
 ])
 def test_clerk_message_drops_key_paths_and_parser_words(message, clerk):
     assert clerk_message(message) == clerk
+
+
+def test_one_submit_applies_fields_cells_an_operation_and_stated_figure_fixes():
+    from generator.edit_submit import apply_submit
+
+    before = HLJ.read_text(encoding="utf-8")
+    batch, _ = load_batch(HLJ)
+    result = apply_submit(before, {"f/notice/copies": "25", "g/10/occ/a": "321", "g/11/occ/b": "Infinity",
+                                   "op": "add:exempt", "op_exempt_unit": "省海员总医院"}, HLJ, batch.registry,
+                          batch.notice)
+    assert result.errors.keys() == {"g/11/occ/b"}
+    assert "  copies: 25\n" in result.text and "{unit: 哈尔滨市第二医院, occ: {a: 321, advance: 320}}" in result.text
+    assert "exempt: [省卫生健康委, 黑龙江省第二医院, 省海员总医院]" in result.text
+    mismatches = find_mismatches(check_spec(HLJ, result.text).derived)
+    fixed = apply_submit(result.text, {f"rc/{m.id}": "update" for m in mismatches}, HLJ, batch.registry)
+    assert fixed.errors == {} and check_spec(HLJ, fixed.text).errors == []
+    assert apply_submit(before, {"action": "yaml", "yaml": "a: 1\r\nb: 2\r\n"}, HLJ).text == "a: 1\nb: 2\n"
+    with pytest.raises(EditError):
+        apply_submit(before, {"action": "yaml", "yaml": "a: [1"}, HLJ)
