@@ -31,6 +31,7 @@ BLUEPRINTS = (
     "web.auth",
     "web.batches",
     "web.admin",
+    "web.editor",
 )
 
 
