@@ -128,8 +128,9 @@ def render_editor(name: str, path: Path, current: SpecFile, tab: str, message: s
         spec, tab = None, "yaml"
         message = (message or "") + f"此文件目前不是有效的 YAML（{e}），只能在 YAML 页修改。"
     report = check_spec(path, current.text)
-    batch, _ = _loaded(path, current.text)
+    batch = report.derived.batch if report.derived else _loaded(path, current.text)[0]
     fields = batch_fields(spec) if spec else []
+    _name_header_fields(fields, report.derived)
     registry = batch.registry if batch else None
     projects, unit_cols, rows = read_grid(spec, registry) if spec else ([], [], [])
     cells = {n for r in rows for n in r.cells}
@@ -164,6 +165,15 @@ def render_editor(name: str, path: Path, current: SpecFile, tab: str, message: s
         groups_of_registry=[(g.id, g.name) for g in registry.groups] if registry else [],
         download_url=url_for("batches.download", name=name), history_url=url_for("batches.history", name=name),
         preview_url=url_for("preview.index", name=name) if "preview.index" in current_app.view_functions else None)
+
+
+def _name_header_fields(fields, derived) -> None:
+    """Label target-table header fields (表头·project_name) with the layouts' own Chinese names."""
+    names = {k: v for t in (derived.targets if derived else []) for k, v in t.layout.fields.items()}
+    for f in fields:
+        if len(f.path) > 2 and f.path[-2] in ("fields", "defaults") and f.path[0] == "targets":
+            prefix = f.label.split("·", 1)[0]
+            f.label = f"{prefix}·{names.get(f.path[-1], f.path[-1])}"
 
 
 def _where(fields, projects, unit_cols, rows) -> dict[str, str]:
