@@ -11,8 +11,8 @@ from .yamlsrc import load_yaml
 LAYOUT_DIR = Path(__file__).resolve().parent.parent / "templates" / "layouts"
 LAYOUT_KEYS = ["kind", "title", "subtitle", "grid", "widths", "fields", "header", "indicator_header",
                "indicator_fields", "numbering", "weight_total"]
-GRID_ROLES = ["label", "l1", "l2", "name", "value", "basis", "prev", "weight", "rule", "evidence"]
-INDICATOR_FIELDS = ["l1", "l2", "name", "value", "basis", "prev", "weight", "rule", "evidence"]
+GRID_ROLES = ["label", "l1", "l2", "name", "desc", "value", "basis", "prev", "weight", "rule", "evidence"]
+INDICATOR_FIELDS = ["l1", "l2", "name", "desc", "value", "basis", "prev", "weight", "rule", "evidence"]
 
 
 def builtin_names() -> list[str]:
