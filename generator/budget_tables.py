@@ -19,7 +19,7 @@ INCOME_T1 = [("一、一般公共预算拨款收入", ("general",)), ("二、政
              ("五、单位资金", ("business", "operating", "superior", "affiliated", "other"))]
 INCOME_T4 = [("一、一般公共预算拨款", "general"), ("二、政府性基金预算拨款", "fund"),
              ("三、国有资本经营预算拨款", "state_capital")]
-T2_SOURCES = [("财政拨款 收入", FISCAL), ("财政专户 收入", ("special_account",)), ("事业收入", ("business",)),
+T2_SOURCES = [("财政拨款收入", FISCAL), ("财政专户收入", ("special_account",)), ("事业收入", ("business",)),
               ("经营收入", ("operating",)), ("上级补助收入", ("superior",)), ("附属单位上缴收入", ("affiliated",)),
               ("其他收入", ("other",))]
 BLANK_NOTES = {"fund": "注：无政府性基金预算财政拨款预算，空表列示。",

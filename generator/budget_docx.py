@@ -1,0 +1,158 @@
+"""The nine budget tables as Word tables in one .docx (landscape A4), each under its title and title block.
+
+Header cells merge as in the published tables (w:gridSpan across, w:vMerge down), the 栏次 row numbers the
+columns, 合计 and 类 rows print in the total style, and empty cells are empty. A blank table (no
+政府性基金 budget, say) prints its header, one empty row and its 注. Styles are the Word template's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .budget_tables import BudgetTable, HCell, TCell
+from .docx_package import STYLES, load_template, section_break, section_variant, sized_styles, write_docx
+from .ooxml import (
+    CELL,
+    CELL_CODE,
+    CELL_FIGURE,
+    CELL_HEAD,
+    CELL_LEFT,
+    CELL_TOTAL_FIGURE,
+    CELL_TOTAL_LEFT,
+    TARGET_TITLE,
+    TEXT_WIDTH,
+    TEXT_WIDTH_LANDSCAPE,
+    TableStyles,
+    cell,
+    cjk_em,
+    ppr,
+    row,
+    scale_widths,
+    styled_p,
+    table_open,
+    text_runs,
+)
+
+SIZES = (21, 18, 16, 15)  # 五号, 小五, 8 pt, 小六: the largest at which a table fits its page
+SLACK = 1.2  # LibreOffice's stand-in faces set digits wider than cjk_em's estimate; a figure must never wrap
+NO_BORDERS = "<w:tblBorders>" + "".join(f'<w:{e} w:val="nil"/>' for e in
+                                        ("top", "left", "bottom", "right", "insideH", "insideV")) + "</w:tblBorders>"
+
+
+def money_text(value) -> str:
+    """24490.91 as printed: two decimals, no thousands separator; None prints nothing."""
+    return "" if value is None else f"{value:.2f}"
+
+
+def place(header: list[list[HCell]], width: int) -> list[list[tuple[int, int, HCell | None, str | None]]]:
+    """Header rows as (column, span, cell or None for a continued merge, vMerge mark)."""
+    pending: dict[int, tuple[int, int]] = {}
+    out = []
+    for cells in header:
+        placed, col, queue = [], 0, list(cells)
+        while col < width:
+            if col in pending:
+                left, span = pending.pop(col)
+                if left > 1:
+                    pending[col] = (left - 1, span)
+                placed.append((col, span, None, "continue"))
+                col += span
+                continue
+            if not queue:
+                break
+            hc = queue.pop(0)
+            if hc.rowspan > 1:
+                pending[col] = (hc.rowspan - 1, hc.span)
+            placed.append((col, hc.span, hc, "restart" if hc.rowspan > 1 else None))
+            col += hc.span
+        out.append(placed)
+    return out
+
+
+def column_widths(table: BudgetTable, size: int) -> list[float]:
+    """Twips each column needs at `size`: its widest body text on one line, its header on up to two lines."""
+    em = size * 10
+    need = [2.0] * len(table.widths)
+    for r in table.rows:
+        for j, c in enumerate(r.cells):
+            text = money_text(c.value) if c.kind == "money" else str(c.value or "")
+            need[j] = max(need[j], cjk_em(text))
+    for placed in place(table.header, len(need)):
+        for col, span, hc, _ in placed:
+            if hc is not None and span == 1:
+                need[col] = max(need[col], min(cjk_em(hc.text), max(4.0, cjk_em(hc.text) / 2 + 0.5)))
+    return [n * em * SLACK + 2 * 57 for n in need]
+
+
+def fitted(table: BudgetTable) -> tuple[list[int], bool, int]:
+    """Column widths filling the page, whether the table needs a landscape page, and its font size:
+    portrait at 8 pt or larger where it fits, else landscape at the largest size that fits."""
+    for size in SIZES[:3]:
+        need = column_widths(table, size)
+        if sum(need) <= TEXT_WIDTH:
+            return _grow(table, need, TEXT_WIDTH), False, size
+    for size in SIZES:
+        need = column_widths(table, size)
+        if sum(need) <= TEXT_WIDTH_LANDSCAPE or size == SIZES[-1]:
+            return _grow(table, need, TEXT_WIDTH_LANDSCAPE), True, size
+    raise AssertionError("unreachable")
+
+
+def _grow(table: BudgetTable, need: list[float], page: int) -> list[int]:
+    """The needed widths, with the room left over given to the name columns."""
+    extra = max(page - sum(need), 0)
+    texts = [j for j, w in enumerate(table.widths) if w >= 16] or list(range(len(need)))
+    grown = [w + (extra / len(texts) if j in texts else 0) for j, w in enumerate(need)]
+    return scale_widths(grown, page)
+
+
+def table_pieces(table: BudgetTable, styles: TableStyles, widths: list[int], size: int) -> Iterator[str]:
+    """One table with its title, title block and note."""
+    yield f'<w:p><w:pPr><w:pStyle w:val="{TARGET_TITLE}"/></w:pPr>{text_runs(table.title)}</w:p>'
+    yield _title_block(table, styles, sum(widths), size)
+    head = styled_p(styles(CELL_HEAD, size))
+    out = [table_open(widths, 57, styles.borders)]
+    for placed in place(table.header, len(widths)):
+        cells = "".join(cell(f"{head}{text_runs(hc.text if hc else '')}</w:p>", sum(widths[c:c + s]), s, mark)
+                        for c, s, hc, mark in placed)
+        out.append(row(cells, header=True))
+    for r in table.rows:
+        out.append(row("".join(_body_cell(c, widths[j], r.strong, styles, size) for j, c in enumerate(r.cells)),
+                       height=size * 10 * 3 // 2))
+    out.append("</w:tbl>")
+    yield "".join(out)
+    if table.note:
+        yield f"<w:p>{ppr(before=120)}{text_runs(table.note)}</w:p>"
+
+
+def _title_block(table: BudgetTable, styles: TableStyles, width: int, size: int) -> str:
+    """The borderless row under the title: department (left), 预算年度 (centre), 单位 (right)."""
+    widths = scale_widths([2, 1, 1], width)
+    aligns = ["left", "center", "right"]
+    cells = "".join(cell(f'<w:p><w:pPr><w:pStyle w:val="{styles(CELL, size + 3)}"/><w:jc w:val="{a}"/></w:pPr>'
+                         f"{text_runs(t)}</w:p>", w) for t, w, a in zip(table.block, widths, aligns, strict=True))
+    return table_open(widths, 0, NO_BORDERS) + row(cells) + "</w:tbl>"
+
+
+def _body_cell(c: TCell, width: int, strong: bool, styles: TableStyles, size: int) -> str:
+    if c.kind == "money":
+        style, text = (CELL_TOTAL_FIGURE if strong else CELL_FIGURE), money_text(c.value)
+    elif c.kind in ("seq", "code"):
+        style, text = CELL_CODE, c.value or ""
+    else:
+        style, text = (CELL_TOTAL_LEFT if strong else CELL_LEFT), c.value or ""
+    return cell(f"{styled_p(styles(style, size))}{text_runs(str(text))}</w:p>", width)
+
+
+def tables_docx(tables: list[BudgetTable]) -> bytes:
+    """All tables in one .docx, each in a section of its own: portrait where it fits, landscape where not."""
+    package = load_template("attachment.docx")
+    styles = TableStyles()
+    pieces = [package.head]
+    for i, table in enumerate(tables):
+        widths, landscape, size = fitted(table)
+        pieces.extend(table_pieces(table, styles, widths, size))
+        section = section_variant(package.section, landscape=landscape, grid=False)
+        pieces.append(section_break(section) if i < len(tables) - 1 else section)
+    pieces.append("</w:body></w:document>")
+    return write_docx(package.parts, pieces, lambda: {STYLES: sized_styles(package, styles)})
