@@ -127,8 +127,10 @@ def table_pieces(table: BudgetTable, styles: TableStyles, widths: list[int], siz
 
 def _title_block(table: BudgetTable, styles: TableStyles, width: int, size: int) -> str:
     """The borderless row under the title: department (left), 预算年度 (centre), 单位 (right)."""
-    widths = scale_widths([2, 1, 1], width)
-    aligns = ["left", "center", "right"]
+    if not table.block:
+        return ""
+    widths = scale_widths([2] + [1] * (len(table.block) - 1), width)
+    aligns = ["left", *["center"] * (len(table.block) - 2), "right"]
     cells = "".join(cell(f'<w:p><w:pPr><w:pStyle w:val="{styles(CELL, size + 3)}"/><w:jc w:val="{a}"/></w:pPr>'
                          f"{text_runs(t)}</w:p>", w) for t, w, a in zip(table.block, widths, aligns, strict=True))
     return table_open(widths, 0, NO_BORDERS) + row(cells) + "</w:tbl>"

@@ -67,11 +67,14 @@ def table_workbook(table: BudgetTable, created: datetime, styles: dict | None = 
 
 
 def _title_block(ws, pal: Palette, table: BudgetTable, r: int, last: int) -> None:
-    """361秦皇岛市… | 预算年度：2025 | 单位：万元 across the table's width."""
-    left, middle, right = table.block
-    split = max(1, (last + 1) // 3)
+    """361秦皇岛市… | 预算年度：2025 | 单位：万元 across the table's width (the middle cell optional)."""
+    if not table.block:
+        return
+    left, *middle, right = table.block
+    split = max(1, (last + 1) // 3) if middle else last
     merge_text(ws, pal, r, 0, r, split - 1, left, pal.get("unit_line", align="left"))
-    merge_text(ws, pal, r, split, r, max(split, last - 1), middle, pal.get("unit_line", align="center"))
+    if middle:
+        merge_text(ws, pal, r, split, r, max(split, last - 1), middle[0], pal.get("unit_line", align="center"))
     put_text(ws, pal, r, last, right, pal.get("unit_line"))
 
 
