@@ -34,6 +34,7 @@ from .ooxml import (
 )
 
 SIZES = (21, 18, 16, 15)  # 五号, 小五, 8 pt, 小六: the largest at which a table fits its page
+WRAP = 12.0  # em: a longer name wraps rather than widening its column past this
 SLACK = 1.2  # LibreOffice's stand-in faces set digits wider than cjk_em's estimate; a figure must never wrap
 NO_BORDERS = "<w:tblBorders>" + "".join(f'<w:{e} w:val="nil"/>' for e in
                                         ("top", "left", "bottom", "right", "insideH", "insideV")) + "</w:tblBorders>"
@@ -76,7 +77,8 @@ def column_widths(table: BudgetTable, size: int) -> list[float]:
     for r in table.rows:
         for j, c in enumerate(r.cells):
             text = money_text(c.value) if c.kind == "money" else str(c.value or "")
-            need[j] = max(need[j], cjk_em(text))
+            # figures and codes never wrap; names may, onto lines of WRAP em
+            need[j] = max(need[j], cjk_em(text) if c.kind != "text" else min(cjk_em(text), WRAP))
     for placed in place(table.header, len(need)):
         for col, span, hc, _ in placed:
             if hc is not None and span == 1:
