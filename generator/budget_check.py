@@ -16,6 +16,7 @@ from .budget_model import SOURCES, THREE_PUBLIC, Project
 from .errors import Problem
 from .indicators import level1_of
 from .money import ZERO
+from .validate import check_indicators
 
 _WAN = re.compile(r"^\s*(≤|<=|<)?\s*([0-9]+(?:\.[0-9]+)?)\s*万元\s*$")
 
@@ -31,6 +32,7 @@ def validate_budget(d: BudgetDerived) -> list[Problem]:
     for p in d.projects:
         _project(p, out)
     _purchases(d, out)
+    check_indicators(d.views, out)
     return out
 
 
@@ -118,14 +120,11 @@ def _project(p: Project, out: list[Problem]) -> None:
     if plan and plan[-1].value != amount:
         out.append(Problem(plan[-1].loc, f"项目「{p.name}」资金支出计划 12月底累计 {_f(plan[-1].value)} 应等于预算数 "
                                          f"{_f(amount)}（计划按累计金额填写，单位万元）"))
-    for a, b in zip(plan, plan[1:]):
+    for a, b in zip(plan, plan[1:], strict=False):
         if b.value < a.value:
             out.append(Problem(b.loc, f"项目「{p.name}」资金支出计划是累计数，不应比上一期少（{_f(a.value)} → {_f(b.value)}）",
                                "warning"))
     _cost_indicators(p, out)
-    for ind in p.indicators:
-        if level1_of(ind.l2) is None:
-            out.append(Problem(ind.loc, f"项目「{p.name}」的二级指标「{ind.l2}」不在指标体系中"))
     if p.indicators and not any(level1_of(i.l2) == "满意度指标" for i in p.indicators):
         out.append(Problem(p.loc, f"项目「{p.name}」缺少满意度指标", "warning"))
 

@@ -14,6 +14,9 @@ from decimal import Decimal
 
 from .budget_codes import function_parents
 from .budget_model import FISCAL, SOURCES, THREE_PUBLIC, Budget, Line, Money, Project, Purchase
+from .derive_targets import TargetView, fill_target
+from .errors import Problem
+from .model import TargetTable, Unit
 from .money import ZERO
 
 
@@ -91,6 +94,7 @@ class BudgetDerived:
     projects: list[Project]
     purchases: list[PurchaseGroup]
     asset_total: Decimal | None
+    views: list = field(default_factory=list)  # the projects' target tables (derive_targets.TargetView)
 
 
 def function_rows(lines: list[Line], names) -> list[FunctionRow]:
@@ -152,7 +156,9 @@ def derive_budget(budget: Budget) -> tuple[BudgetDerived, list]:
                             _purchase_groups(budget.purchases), total(a.value.value for a in budget.assets
                                                                       if not a.of_which))
     derived.figures = derive_figures(derived)
-    return derived, []
+    problems: list = []
+    derived.views = target_views(derived, problems)
+    return derived, problems
 
 
 def _numbered(n: int) -> str:
@@ -188,6 +194,30 @@ def derive_figures(d: BudgetDerived) -> dict[str, Decimal | None]:
     if f["change_basic"] is not None and f["change_project"] is not None:
         f["change_total"] = f["change_basic"] + f["change_project"]
     return f
+
+
+QUARTERS = ("plan_q1", "plan_q2", "plan_q3", "plan_q4")
+
+
+def target_views(d: BudgetDerived, problems: list[Problem]) -> list[TargetView]:
+    """A view per project: header fields from the project, 一级 from 二级, the numbered title."""
+    layout = d.budget.layout
+    if layout is None:
+        return []
+    unit = Unit(d.budget.dept_code, d.budget.dept_name, "province_unit", d.budget.loc)
+    views = []
+    for n, p in enumerate(d.projects, 1):
+        fields = {"project_code": p.code, "project_name": p.name, "purpose": p.purpose, "other_funds": "",
+                  **{q: amount_text(m.value if m else None) for q, m in zip(QUARTERS, p.plan, strict=False)}}
+        table = TargetTable(layout.name, unit.id, p.loc, fields, p.goal, p.indicators)
+        context = {"number": n, "amount": amount_text(p.amount.value), "year": d.budget.year, "project_name": p.name}
+        views.append(fill_target(layout, unit, table, p.amount.value, context, problems))
+    return views
+
+
+def amount_text(value: Decimal | None) -> str:
+    """24490.91 as the tables print it: two decimals, no thousands separator; None prints nothing."""
+    return "" if value is None else f"{value:.2f}"
 
 
 def _purchase_groups(purchases: list[Purchase]) -> list[PurchaseGroup]:

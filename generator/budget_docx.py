@@ -9,8 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .budget_derive import amount_text as money_text
 from .budget_tables import BudgetTable, HCell, TCell
-from .docx_package import STYLES, load_template, section_break, section_variant, sized_styles, write_docx
+from .docx_package import (
+    STYLES,
+    load_template,
+    section_break,
+    section_variant,
+    sized_styles,
+    table_styles,
+    write_docx,
+)
 from .ooxml import (
     CELL,
     CELL_CODE,
@@ -38,11 +47,6 @@ WRAP = 12.0  # em: a longer name wraps rather than widening its column past this
 SLACK = 1.2  # LibreOffice's stand-in faces set digits wider than cjk_em's estimate; a figure must never wrap
 NO_BORDERS = "<w:tblBorders>" + "".join(f'<w:{e} w:val="nil"/>' for e in
                                         ("top", "left", "bottom", "right", "insideH", "insideV")) + "</w:tblBorders>"
-
-
-def money_text(value) -> str:
-    """24490.91 as printed: two decimals, no thousands separator; None prints nothing."""
-    return "" if value is None else f"{value:.2f}"
 
 
 def place(header: list[list[HCell]], width: int) -> list[list[tuple[int, int, HCell | None, str | None]]]:
@@ -151,7 +155,7 @@ def _body_cell(c: TCell, width: int, strong: bool, styles: TableStyles, size: in
 def tables_docx(tables: list[BudgetTable]) -> bytes:
     """All tables in one .docx, each in a section of its own: portrait where it fits, landscape where not."""
     package = load_template("attachment.docx")
-    styles = TableStyles()
+    styles = table_styles(package)
     pieces = [package.head]
     for i, table in enumerate(tables):
         widths, landscape, size = fitted(table)

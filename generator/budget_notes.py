@@ -13,7 +13,15 @@ from decimal import Decimal
 from .budget_derive import BudgetDerived
 from .budget_docx import fitted, table_pieces
 from .budget_note_tables import assets_table, purchase_table, units_table
-from .docx_package import STYLES, load_template, section_break, section_variant, sized_styles, write_docx
+from .docx_package import (
+    STYLES,
+    load_template,
+    section_break,
+    section_variant,
+    sized_styles,
+    table_styles,
+    write_docx,
+)
 from .docx_targets import target_tables_pieces
 from .money import ZERO
 from .ooxml import TableStyles, esc, text_runs
@@ -162,7 +170,7 @@ def _table(table, styles: TableStyles) -> Iterator[tuple[str, bool]]:
 def notes_docx(d: BudgetDerived, views) -> bytes:
     """The 说明 as a .docx: portrait, with a landscape section around any table too wide for the page."""
     package = load_template("attachment.docx")
-    styles = TableStyles()
+    styles = table_styles(package)
     portrait = section_variant(package.section, grid=True)
     wide = section_variant(package.section, landscape=True, grid=False)
     pieces, current = [package.head], False

@@ -26,9 +26,8 @@ from .budget_model import (
 )
 from .model import Loc
 from .reader import Obj, Reader
-from .spec import display_path, root_loc
 from .spec_targets import _read_indicators
-from .yamlsrc import YNum, load_yaml, parse_yaml
+from .yamlsrc import YNum
 
 BUDGET_KEYS = ["kind", "department", "year", "income", "expenditure", "economic", "three_public", "prior_year",
                "codes", "layout", "projects", "procurement", "assets", "units", "notes", "accept"]
@@ -40,28 +39,15 @@ NOTE_KEYS = ["intro", "duties", "goals", "item_goals", "measures", "special_fund
 DEFAULT_LAYOUT = "budget_project"
 
 
-def load_budget(path: Path, text: str | None = None) -> tuple[Budget | None, list]:
-    """Read a budget spec (or `text` standing at `path`); return the model (None if unusable) and all problems."""
-    rd = Reader()
-    file = display_path(path)
-    if text is None:
-        data, problems = load_yaml(path, file)
-    else:
-        problems = []
-        data = parse_yaml(text, file, problems)
-    rd.problems.extend(problems)
-    top = rd.obj(data, root_loc(file), BUDGET_KEYS, "部门预算描述文件") if data is not None else None
-    if top is None:
-        return None, rd.problems
-    if top.choice("kind", ["budget"], "budget") != "budget":
-        return None, rd.problems
+def read_budget(rd: Reader, top: Obj, path: Path) -> Budget | None:
+    """The budget of a spec whose top-level mapping is open (kinds.py calls this); None when unusable."""
     codes = load_codes(rd, top.mapping("codes", ["function", "economic"], "补充科目"))
     dept = top.mapping("department", ["code", "name"], "部门")
     if dept is None:
         rd.error(top.loc(), "缺少必填项「department」（部门编码 code 与名称 name）")
     layout = layouts.load_layout(rd, top.text("layout") or DEFAULT_LAYOUT, path.parent, top.loc("layout"))
     if codes is None or dept is None:
-        return None, rd.problems
+        return None
     budget = Budget(path, dept.text("code", required=True) or "", dept.text("name", required=True) or "",
                     top.integer("year", required=True) or 0, top.loc(), _amounts(rd, top, "income", SOURCES),
                     _lines(rd, top, codes), _economic(rd, top, codes),
@@ -74,7 +60,7 @@ def load_budget(path: Path, text: str | None = None) -> tuple[Budget | None, lis
     accept = top.mapping("accept", ["project_gap"], "已知差异")
     if accept is not None:
         budget.accepted_gap = _money(rd, accept, "project_gap", required=True)
-    return budget, rd.problems
+    return budget
 
 
 def _money(rd: Reader, obj: Obj, key: str, required: bool = False) -> Money | None:

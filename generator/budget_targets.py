@@ -1,51 +1,17 @@
-"""The 项目绩效目标表 of a budget: one TargetView per project, printed by the layouts engine in Word
-(docx_targets) and Excel (render_xlsx.write_target), numbered N、<项目名称>绩效目标表 as published."""
+"""The 项目绩效目标表 of a budget in Excel: the views budget_derive made, one sheet each, written by the
+layouts engine (render_xlsx.write_target); Word prints the same views with docx_targets."""
 
 from __future__ import annotations
 
 import io
 from datetime import datetime
 
-from .budget_derive import BudgetDerived
-from .budget_docx import money_text
-from .derive_targets import TargetView, number_indicators
-from .errors import Problem
-from .model import TargetTable, Unit
+from .derive_targets import TargetView
+from .docx_package import STYLES, load_template, section_variant, sized_styles, table_styles, write_docx
+from .docx_targets import target_tables_pieces
 from .render_xlsx import _print_setup, _set_widths, _target_widths, write_target
-from .textfill import fill
 from .xlsx_styles import Palette, load_styles
 from .xlsx_writer import SHEET_FORBIDDEN, Workbook
-
-QUARTERS = ("plan_q1", "plan_q2", "plan_q3", "plan_q4")
-
-
-def target_views(d: BudgetDerived, problems: list[Problem]) -> list[TargetView]:
-    """A view per project: header fields from the project, 一级 from 二级, the numbered title."""
-    layout = d.budget.layout
-    if layout is None:
-        return []
-    unit = Unit(d.budget.dept_code, d.budget.dept_name, "province_unit", d.budget.loc)
-    views = []
-    for n, p in enumerate(d.projects, 1):
-        fields = {"project_code": p.code, "project_name": p.name, "purpose": p.purpose, "other_funds": "",
-                  **{q: money_text(m.value if m else None) for q, m in zip(QUARTERS, p.plan, strict=False)}}
-        context = {"number": n, "amount": money_text(p.amount.value), "year": d.budget.year, **fields}
-        table = TargetTable(layout.name, unit.id, p.loc, fields, p.goal, p.indicators)
-        texts = {}
-        for header_row in layout.header:
-            for cell in header_row:
-                if cell.field:
-                    texts[id(cell)] = fields.get(cell.field, "")
-                elif cell.value == "amount":
-                    texts[id(cell)] = context["amount"]
-                elif cell.value == "goal":
-                    texts[id(cell)] = p.goal
-                else:
-                    texts[id(cell)] = fill(cell.text or "", context, layout.loc, problems, "表样表头")
-        title = fill(layout.title, context, layout.loc, problems, "表题")
-        views.append(TargetView(table, layout, unit, p.amount.value, fields, p.goal, title, None,
-                                number_indicators(p.indicators, layout.numbering), texts))
-    return views
 
 
 def targets_workbook(views: list[TargetView], title: str, created: datetime, styles: dict | None = None) -> bytes:
@@ -65,3 +31,12 @@ def targets_workbook(views: list[TargetView], title: str, created: datetime, sty
         wb.add_worksheet("绩效目标表")
     wb.close()
     return buf.getvalue()
+
+
+def targets_docx(views: list[TargetView]) -> bytes:
+    """The target tables as one Word document, a page each."""
+    package = load_template("attachment.docx")
+    styles = table_styles(package)
+    body = section_variant(package.section, grid=False)
+    pieces = [package.head, *target_tables_pieces(views, "per_page", styles), "<w:p/>", body, "</w:body></w:document>"]
+    return write_docx(package.parts, pieces, lambda: {STYLES: sized_styles(package, styles)})

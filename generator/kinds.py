@@ -64,9 +64,22 @@ def _book() -> Kind:
     return Kind("book", "绩效目标表册（独立文件）", tuple(BOOK_KEYS), read_book, derive_book, validate_book, render)
 
 
+def _budget() -> Kind:
+    from .budget_check import validate_budget
+    from .budget_derive import derive_budget
+    from .budget_spec import BUDGET_KEYS, read_budget
+
+    def render(derived) -> dict[str, bytes]:
+        from .budget_render import render_budget
+
+        return render_budget(derived)
+
+    return Kind("budget", "部门预算公开", tuple(BUDGET_KEYS), read_budget, derive_budget, validate_budget, render)
+
+
 def _builtin() -> dict[str, Kind]:
     """Every document kind, by the name a spec writes in `kind:`."""
-    return {k.name: k for k in (_batch(), _book())}
+    return {k.name: k for k in (_batch(), _book(), _budget())}
 
 
 _KINDS: dict[str, Kind] = {}

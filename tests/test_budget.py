@@ -8,19 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from generator.budget_check import validate_budget
-from generator.budget_derive import derive_budget
-from generator.budget_spec import load_budget
+from generator.pipeline import check_spec
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "specs" / "examples" / "haigang-health-budget-2025.yaml"
 D = Decimal
 
 
 def load(text: str | None = None):
-    budget, problems = load_budget(EXAMPLE, text)
-    assert budget is not None, [str(p) for p in problems]
-    derived, more = derive_budget(budget)
-    return derived, problems + more + validate_budget(derived)
+    """(derived budget, every problem) through the one pipeline, as `check` runs it."""
+    report = check_spec(EXAMPLE, text)
+    if report.derived is None:  # structural errors: the pipeline ran the arithmetic checks best-effort
+        return None, report.problems
+    assert report.kind is not None and report.kind.name == "budget"
+    return report.derived, report.problems
 
 
 def typed(replacements: list[tuple[str, str]]) -> tuple[str, list]:
