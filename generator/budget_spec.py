@@ -46,11 +46,11 @@ def read_budget(rd: Reader, top: Obj, path: Path) -> Budget | None:
     if dept is None:
         rd.error(top.loc(), "缺少必填项「department」（部门编码 code 与名称 name）")
     layout = layouts.load_layout(rd, top.text("layout") or DEFAULT_LAYOUT, path.parent, top.loc("layout"))
-    if codes is None or dept is None:
+    if codes is None:
         return None
-    budget = Budget(path, dept.text("code", required=True) or "", dept.text("name", required=True) or "",
-                    top.integer("year", required=True) or 0, top.loc(), _amounts(rd, top, "income", SOURCES),
-                    _lines(rd, top, codes), _economic(rd, top, codes),
+    names = (dept.text("code", required=True) or "", dept.text("name", required=True) or "") if dept else ("", "")
+    budget = Budget(path, *names, top.integer("year", required=True) or 0, top.loc(),
+                    _amounts(rd, top, "income", SOURCES), _lines(rd, top, codes), _economic(rd, top, codes),
                     _amounts(rd, top, "three_public", THREE_PUBLIC), _amounts(rd, top, "prior_year", PRIOR_KEYS),
                     _projects(rd, top, codes, layout), layout, codes)
     budget.purchases = _purchases(rd, top)
@@ -60,7 +60,7 @@ def read_budget(rd: Reader, top: Obj, path: Path) -> Budget | None:
     accept = top.mapping("accept", ["project_gap"], "已知差异")
     if accept is not None:
         budget.accepted_gap = _money(rd, accept, "project_gap", required=True)
-    return budget
+    return budget if dept is not None else None
 
 
 def _money(rd: Reader, obj: Obj, key: str, required: bool = False) -> Money | None:

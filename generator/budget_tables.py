@@ -22,7 +22,8 @@ INCOME_T4 = [("一、一般公共预算拨款", "general"), ("二、政府性基
 T2_SOURCES = [("财政拨款收入", FISCAL), ("财政专户收入", ("special_account",)), ("事业收入", ("business",)),
               ("经营收入", ("operating",)), ("上级补助收入", ("superior",)), ("附属单位上缴收入", ("affiliated",)),
               ("其他收入", ("other",))]
-BLANK_NOTES = {"fund": "注：无政府性基金预算财政拨款预算，空表列示。",
+BLANK_NOTES = {"general": "注：无一般公共预算财政拨款预算，空表列示。",
+               "fund": "注：无政府性基金预算财政拨款预算，空表列示。",
                "state_capital": "注：无国有资本经营预算财政拨款预算，空表列示。"}
 
 
@@ -213,6 +214,13 @@ def fiscal_summary(d: BudgetDerived) -> BudgetTable:
 def basic_economic(d: BudgetDerived) -> BudgetTable:
     """部门预算一般公共预算财政拨款基本支出表: by 经济分类, 301/303 in 人员经费, 302 in 公用经费."""
     rows = d.economic
+    header = [[HCell("序号", rowspan=2), HCell("支出部门经济分类科目", span=2), HCell("一般公共预算基本支出", span=3)],
+              [HCell("科目编码"), HCell("科目名称"), HCell("合计"), HCell("人员经费"), HCell("公用经费")],
+              numbers_row(6)]
+    title, widths = "部门预算一般公共预算财政拨款基本支出表", [4, 9, 26, 10, 10, 10]
+    if not rows[0].children:
+        return BudgetTable("", title, header, [TRow([TCell() for _ in range(6)])], widths,
+                           "注：无一般公共预算基本支出预算，空表列示。")
     index = {id(r): k for k, r in enumerate(rows)}
     body = []
     for i, row in enumerate(rows):
@@ -225,10 +233,7 @@ def basic_economic(d: BudgetDerived) -> BudgetTable:
         body.append(TRow([seq(i + 1), TCell(row.code, "code"), TCell(row.name), money(row.amount, [(i, 4), (i, 5)]),
                           money(people, [(k, 4) for k in kids] or None), money(public, [(k, 5) for k in kids] or None)],
                          strong=row.level < 2))
-    header = [[HCell("序号", rowspan=2), HCell("支出部门经济分类科目", span=2), HCell("一般公共预算基本支出", span=3)],
-              [HCell("科目编码"), HCell("科目名称"), HCell("合计"), HCell("人员经费"), HCell("公用经费")],
-              numbers_row(6)]
-    return BudgetTable("", "部门预算一般公共预算财政拨款基本支出表", header, body, [4, 9, 26, 10, 10, 10])
+    return BudgetTable("", title, header, body, widths)
 
 
 def three_public(d: BudgetDerived) -> BudgetTable:

@@ -11,7 +11,7 @@ import io
 from datetime import datetime
 
 from .budget_tables import BudgetTable, HCell
-from .xlsx_styles import Palette, load_styles, merge_text, put_text, row_height
+from .xlsx_styles import Palette, load_styles, merge_text, put_text, row_height, text_width
 from .xlsx_writer import Workbook, col_name
 
 MONEY = "0.00"  # the published tables print 24490.91: two decimals, no thousands separator
@@ -45,8 +45,8 @@ def table_workbook(table: BudgetTable, created: datetime, styles: dict | None = 
     pal = Palette(wb, styles if styles is not None else load_styles())
     ws = wb.add_worksheet(table.title[:31])
     last = len(table.widths) - 1
-    for c, w in enumerate(table.widths):
-        ws.set_column(c, c, w * 1.1 + 1)
+    for c, w in enumerate(column_widths(table)):
+        ws.set_column(c, c, w)
     merge_text(ws, pal, 0, 0, 0, last, table.title, pal.get("title"))
     ws.set_row(0, row_height(1, pal.size("title"), minimum=30))
     _title_block(ws, pal, table, 2, last)
@@ -64,6 +64,16 @@ def table_workbook(table: BudgetTable, created: datetime, styles: dict | None = 
     ws.repeat_rows(TOP - 1, first - 1)
     wb.close()
     return buf.getvalue()
+
+
+def column_widths(table: BudgetTable) -> list[float]:
+    """Excel widths (character units) that hold each column's widest body text on one line (names up to 40)."""
+    need = [6.0] * len(table.widths)
+    for row in table.rows:
+        for c, cell in enumerate(row.cells):
+            text = f"{cell.value:.2f}" if cell.kind == "money" and cell.value is not None else str(cell.value or "")
+            need[c] = max(need[c], min(text_width(text) * 1.1 + 2, 40))
+    return need
 
 
 def _title_block(ws, pal: Palette, table: BudgetTable, r: int, last: int) -> None:
@@ -99,7 +109,7 @@ def _header(ws, pal: Palette, header: list[list[HCell]], top: int) -> int:
 def _body(ws, pal: Palette, table: BudgetTable, first: int) -> None:
     for i, row in enumerate(table.rows):
         r = first + i
-        label = pal.get("total_label" if row.strong else "leaf_label")
+        label = pal.get("subtotal_label" if row.strong else "leaf_label")
         number = pal.get("total_number" if row.strong else "leaf_number", num_format=MONEY)
         for c, cell in enumerate(row.cells):
             if cell.kind == "money":

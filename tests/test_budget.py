@@ -198,3 +198,48 @@ def test_bad_input_named_with_line(old, new, fragment):
     text, problems = typed([(old, new)])
     found = [p for p in problems if fragment in p.message]
     assert found and found[0].loc.line == line_of(text, new), [str(p) for p in problems]
+
+
+MINIMAL = """kind: budget
+department: {code: "001", name: 示例局}
+year: 2026
+income: {general: 100, fund: 20}
+expenditure:
+  - {code: "2100101", basic: 100}
+  - {code: "2100799", project: 20, source: fund}
+economic:
+  - {code: "30101", amount: 100}
+"""
+
+
+def test_minimal_budget_builds(tmp_path):
+    """Only the required inputs: every table still prints; what nobody typed is a blank table with its note."""
+    from generator.pipeline import render_spec
+
+    spec = tmp_path / "mini-budget.yaml"
+    spec.write_text(MINIMAL, encoding="utf-8")
+    report, files = render_spec(spec)
+    assert report.ok, [str(p) for p in report.problems]
+    f = report.derived.figures
+    assert (f["spend_total"], f["basic"], f["project"], f["fiscal"]) == (D(120), D(100), D(20), D(120))
+    fund = next(t for t in __import__("generator.budget_tables", fromlist=["x"]).build_tables(report.derived)
+                if "政府性基金" in t.title)
+    assert fund.note is None and fund.rows[0].cells[2].value == "合计" and fund.rows[0].cells[3].value == D(20)
+    assert sum(name.endswith(".xlsx") for name in files) == 9 and not any("绩效目标表" in n for n in files)
+    import io
+
+    from openpyxl import load_workbook
+
+    state = load_workbook(io.BytesIO(next(v for k, v in files.items() if "国有资本" in k)), data_only=True).active
+    assert "注：无国有资本经营预算财政拨款预算，空表列示。" in [r[0] for r in state.iter_rows(values_only=True)]
+    three = load_workbook(io.BytesIO(next(v for k, v in files.items() if "三公" in k)), data_only=True).active
+    assert all(r[2] is None for r in three.iter_rows(min_row=7, values_only=True))  # no 三公: empty, not 0.00
+
+
+def test_missing_department_and_bad_kind_inputs(tmp_path):
+    spec = tmp_path / "b.yaml"
+    spec.write_text("kind: budget\nyear: 二〇二五\nexpenditure: {code: 1}\n", encoding="utf-8")
+    problems = [str(p) for p in check_spec(spec).problems]
+    assert any("department" in p and ":1:1:" in p for p in problems), problems
+    assert any("「year」应为整数" in p and ":2:7:" in p for p in problems), problems
+    assert any("应为列表" in p and ":3:14:" in p for p in problems), problems
