@@ -116,38 +116,12 @@ def notes_body(d: BudgetDerived, views, styles: TableStyles) -> Iterator[tuple[s
     """(piece, landscape) in document order: text and portrait tables, or a table that needs a landscape page."""
     b = d.budget
     yield _p(f"{b.dept_name}{b.year}年部门预算信息公开情况说明", TITLE), False
-    for piece in _typed(d, "intro"):
-        yield piece, False
-    yield _p("一、部门职责及机构设置情况", heading=HEADING), False
-    yield _p("部门职责："), False
-    for piece in _typed(d, "duties"):
-        yield piece, False
-    if b.units:
-        yield _p("机构设置："), False
-        yield from _table(units_table(d), styles)
-    yield _p("二、部门预算安排的总体情况", heading=HEADING), False
-    yield _p(f"按照预算管理有关规定，目前部门预算的编制实行综合预算管理，即全部收入和支出都反映在预算中。{b.dept_name}"
-             "机关及所属事业单位的收支包含在部门预算中。"), False
-    for label, text in (("1、收入说明", income_sentence(d)), ("2、支出说明", spending_sentence(d)),
-                        ("3、比上年增减情况", change_sentence(d))):
-        if text:
-            yield _p(label), False
-            yield _p(text), False
-    yield _p("三、机关运行经费安排情况", heading=HEADING), False
-    yield _p(running_sentence(d)), False
-    yield _p("四、财政拨款“三公”经费预算情况及增减变化原因", heading=HEADING), False
-    yield _p(three_public_sentence(d)), False
-    yield _p("五、部门整体绩效目标", heading=HEADING), False
-    for label, key in (("（一）总体绩效目标", "goals"), ("（二）分项绩效目标", "item_goals"), ("（三）工作保障措施", "measures")):
-        yield _p(label, heading=SUBHEADING), False
-        for piece in _typed(d, key):
-            yield piece, False
-    yield _p("六、部门主管专项资金预算安排情况及绩效目标", heading=HEADING), False
-    for piece in _typed(d, "special_funds"):
-        yield piece, False
+    yield from _plain(_typed(d, "intro"))
+    yield from _duties(d, styles)
+    yield from _overview(d)
+    yield from _goals(d)
     yield _p("七、部门项目预算安排情况及绩效目标", heading=HEADING), False
-    for piece in target_tables_pieces(views, "per_page", styles):
-        yield piece, False
+    yield from _plain(target_tables_pieces(views, "per_page", styles))
     yield _p("八、政府采购预算情况", heading=HEADING), False
     if b.purchases:
         yield from _table(purchase_table(d), styles)
@@ -157,8 +131,47 @@ def notes_body(d: BudgetDerived, views, styles: TableStyles) -> Iterator[tuple[s
         yield from _table(assets_table(d), styles)
     for label, key in (("十、名词解释", "glossary"), ("十一、其他需要说明的事项", "other")):
         yield _p(label, heading=HEADING), False
-        for piece in _typed(d, key):
-            yield piece, False
+        yield from _plain(_typed(d, key))
+
+
+def _plain(pieces) -> Iterator[tuple[str, bool]]:
+    return ((piece, False) for piece in pieces)
+
+
+def _duties(d: BudgetDerived, styles: TableStyles) -> Iterator[tuple[str, bool]]:
+    """一、部门职责及机构设置情况."""
+    yield _p("一、部门职责及机构设置情况", heading=HEADING), False
+    yield _p("部门职责："), False
+    yield from _plain(_typed(d, "duties"))
+    if d.budget.units:
+        yield _p("机构设置："), False
+        yield from _table(units_table(d), styles)
+
+
+def _overview(d: BudgetDerived) -> Iterator[tuple[str, bool]]:
+    """二、总体情况 (收入, 支出, 比上年增减), 三、机关运行经费, 四、"三公" 经费: the derived sentences."""
+    yield _p("二、部门预算安排的总体情况", heading=HEADING), False
+    yield _p(f"按照预算管理有关规定，目前部门预算的编制实行综合预算管理，即全部收入和支出都反映在预算中。"
+             f"{d.budget.dept_name}机关及所属事业单位的收支包含在部门预算中。"), False
+    for label, text in (("1、收入说明", income_sentence(d)), ("2、支出说明", spending_sentence(d)),
+                        ("3、比上年增减情况", change_sentence(d))):
+        if text:
+            yield _p(label), False
+            yield _p(text), False
+    yield _p("三、机关运行经费安排情况", heading=HEADING), False
+    yield _p(running_sentence(d)), False
+    yield _p("四、财政拨款“三公”经费预算情况及增减变化原因", heading=HEADING), False
+    yield _p(three_public_sentence(d)), False
+
+
+def _goals(d: BudgetDerived) -> Iterator[tuple[str, bool]]:
+    """五、部门整体绩效目标 and 六、部门主管专项资金: typed text under fixed headings."""
+    yield _p("五、部门整体绩效目标", heading=HEADING), False
+    for label, key in (("（一）总体绩效目标", "goals"), ("（二）分项绩效目标", "item_goals"), ("（三）工作保障措施", "measures")):
+        yield _p(label, heading=SUBHEADING), False
+        yield from _plain(_typed(d, key))
+    yield _p("六、部门主管专项资金预算安排情况及绩效目标", heading=HEADING), False
+    yield from _plain(_typed(d, "special_funds"))
 
 
 def _table(table, styles: TableStyles) -> Iterator[tuple[str, bool]]:

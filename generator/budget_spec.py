@@ -70,7 +70,7 @@ def _money(rd: Reader, obj: Obj, key: str, required: bool = False) -> Money | No
 
 def _amounts(rd: Reader, top: Obj, key: str, allowed) -> dict[str, Money]:
     """A mapping of fixed keys to amounts (income by source, 三公 leaves, prior-year figures)."""
-    obj = top.mapping(key, list(allowed), key)
+    obj = top.mapping(key, list(allowed), {"income": "收入", "three_public": "“三公”经费", "prior_year": "上年数"}[key])
     if obj is None:
         return {}
     return {k: m for k in allowed if (m := _money(rd, obj, k)) is not None}

@@ -81,11 +81,12 @@ def _title_block(ws, pal: Palette, table: BudgetTable, r: int, last: int) -> Non
     if not table.block:
         return
     left, *middle, right = table.block
-    split = max(1, (last + 1) // 3) if middle else last
+    right_from = last - 1 if last >= 4 else last  # two columns: 单位：万元 must not be clipped by a narrow one
+    split = max(1, (last + 1) // 3) if middle else right_from
     merge_text(ws, pal, r, 0, r, split - 1, left, pal.get("unit_line", align="left"))
     if middle:
-        merge_text(ws, pal, r, split, r, max(split, last - 1), middle[0], pal.get("unit_line", align="center"))
-    put_text(ws, pal, r, last, right, pal.get("unit_line"))
+        merge_text(ws, pal, r, split, r, max(split, right_from - 1), middle[0], pal.get("unit_line", align="center"))
+    merge_text(ws, pal, r, right_from, r, last, right, pal.get("unit_line"))
 
 
 def _header(ws, pal: Palette, header: list[list[HCell]], top: int) -> int:

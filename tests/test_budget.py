@@ -243,3 +243,12 @@ def test_missing_department_and_bad_kind_inputs(tmp_path):
     assert any("department" in p and ":1:1:" in p for p in problems), problems
     assert any("「year」应为整数" in p and ":2:7:" in p for p in problems), problems
     assert any("应为列表" in p and ":3:14:" in p for p in problems), problems
+
+
+def test_unit_prices_derived_as_printed(example):
+    """单价 is derived from 金额 ÷ 数量 and rounds to what the document prints (1040 × 0.00 for 0.80)."""
+    from generator.budget_derive import unit_price
+
+    prices = [str(unit_price(p)) for p in example[0].budget.purchases]
+    assert prices == ["0.80", "2.91", "0.00", "0.01", "3.00", "2025.74", "203.26", "42.00", "5474.00", "910.00",
+                      "0.50", "10.41", "0.00", "0.01", "2.00"]
