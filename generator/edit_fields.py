@@ -97,8 +97,15 @@ def _table(spec, base: tuple, rows, section: str, group: str) -> list[Field]:
     return [_field(spec, (*base, *key.split("/")), label, kind, section, group, opts) for key, label, kind, opts in rows]
 
 
-def batch_fields(spec: SpecText) -> list[Field]:
-    """Every editable field of the batch, in page order."""
+def batch_fields(spec: SpecText, section: str | None = None) -> list[Field]:
+    """Every editable field of the batch in page order, or only those of one section (a page shows one tab)."""
+    out = [f for f in _all_but_targets(spec) if section in (None, f.section)]
+    if section in (None, "targets"):
+        out += _targets(spec)
+    return out
+
+
+def _all_but_targets(spec: SpecText) -> list[Field]:
     out = _table(spec, ("notice",), NOTICE, "notice", "通知")
     out += _paragraphs(spec, ("notice", "body"), "notice", "正文段落")
     out += [_field(spec, ("notice", "slots", k), f"正文填空·{k}", "text", "notice", "正文填空")
@@ -116,7 +123,6 @@ def batch_fields(spec: SpecText) -> list[Field]:
                           "projects", group)
     for i in range(spec.length(("units",))):
         out += _table(spec, ("units", i), UNIT_FIELDS, "units", f"本批次补充单位 {i + 1}")
-    out += _targets(spec)
     return out
 
 

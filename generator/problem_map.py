@@ -145,12 +145,17 @@ def _cell(path: tuple, cells: set[str]) -> str:
 def _section(path: tuple, spec: SpecText) -> str:
     if not path:
         return "yaml"
-    if path[0] == "attachments":
-        base = []
-        for part in path:
+    if path[0] == "attachments":  # the tab that shows this attachment's field (edit_fields._attachments)
+        base, kind, rest = [], None, ()
+        for n, part in enumerate(path):
             base.append(part)
-            kind = spec.get((*base, "kind")) if isinstance(part, int) else None
-            if kind in KIND_SECTION:
-                return KIND_SECTION[kind]
+            if isinstance(part, int) and spec.get((*base, "kind")):
+                kind, rest = spec.get((*base, "kind")), path[n + 1:]
+        if kind in KIND_SECTION:
+            return KIND_SECTION[kind]
+        if rest[:1] in (("formula_row",), ("rows",)) and kind == "allocation_table":
+            return "projects"
+        if rest[:1] in (("layouts",), ("flow",)) and kind == "target_tables":
+            return "targets"
         return "notice"
     return SECTION_OF_KEY.get(path[0], "notice")

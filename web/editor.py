@@ -7,6 +7,9 @@ problems, web.store keeps versions and commits.
 
 from __future__ import annotations
 
+import os
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
@@ -26,6 +29,7 @@ from generator.spec import load_batch
 from generator.spec_edit import SpecText
 
 from . import spec_store
+from .editor_grid import grid_rows
 from .fields import describe_edit
 from .paths import resolve_batch
 from .store import SpecFile, StaleSave, StoreError, decode, is_version
@@ -127,9 +131,9 @@ def render_editor(name: str, path: Path, current: SpecFile, tab: str, message: s
     except GeneratorError as e:
         spec, tab = None, "yaml"
         message = (message or "") + f"此文件目前不是有效的 YAML（{e}），只能在 YAML 页修改。"
-    report = check_spec(path, current.text)
+    report = _checked(path, current)
     batch = report.derived.batch if report.derived else _loaded(path, current.text)[0]
-    fields = batch_fields(spec) if spec else []
+    fields = batch_fields(spec, tab) if spec else []
     _name_header_fields(fields, report.derived)
     registry = batch.registry if batch else None
     projects, unit_cols, rows = read_grid(spec, registry) if spec else ([], [], [])
@@ -153,6 +157,7 @@ def render_editor(name: str, path: Path, current: SpecFile, tab: str, message: s
         yaml=typed.get("yaml", current.text), report=report, message=message, conflict=conflict,
         typed=typed, input_errors=input_errors, groups=groups, marks=by_target,
         item_ops=item_controls([f for f in fields if f.section == tab]),
+        grid_rows=grid_rows(projects, unit_cols, rows, by_target, input_errors, typed) if tab == "alloc" else [],
         tab_marks=[m for m in listed if m.section == tab and (not m.target or m.target == "yaml")],
         all_marks=[m for m in listed if m.section == tab and m.target], kind_labels=ATTACHMENT_KINDS,
         hints=notice_hints(batch.notice if batch else None), projects=projects, unit_cols=unit_cols, rows=rows,
@@ -165,6 +170,44 @@ def render_editor(name: str, path: Path, current: SpecFile, tab: str, message: s
         groups_of_registry=[(g.id, g.name) for g in registry.groups] if registry else [],
         download_url=url_for("batches.download", name=name), history_url=url_for("batches.history", name=name),
         preview_url=url_for("preview.index", name=name) if "preview.index" in current_app.view_functions else None)
+
+
+_REPORTS: OrderedDict = OrderedDict()  # (file, version, shared files' stamp) → check report
+_REPORTS_LOCK = threading.Lock()  # waitress serves requests in threads
+
+
+def _checked(path: Path, current: SpecFile):
+    """The check report of this version of the file, reused while neither it nor a shared file (profile,
+    registry, layout) changed: reopening a tab does not re-check the batch."""
+    key = (str(path), current.version, _shared_stamp())
+    with _REPORTS_LOCK:
+        report = _REPORTS.get(key)
+    if report is None:
+        report = check_spec(path, current.text)
+        with _REPORTS_LOCK:
+            _REPORTS[key] = report
+            while len(_REPORTS) > 16:
+                _REPORTS.popitem(last=False)
+    return report
+
+
+def _shared_stamp() -> tuple:
+    """The newest modification time of the YAML files under the spec and layout roots."""
+    stamps = []
+    for key in ("SPEC_ROOT", "LAYOUT_ROOT"):
+        root = Path(current_app.config[key])
+        stamps.append(max((e.stat().st_mtime_ns for e in _yaml_files(root)), default=0))
+    return tuple(stamps)
+
+
+def _yaml_files(root: Path):
+    for entry in os.scandir(root):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            yield from _yaml_files(Path(entry.path))
+        elif entry.name.endswith((".yaml", ".yml")):
+            yield entry
 
 
 def _name_header_fields(fields, derived) -> None:
