@@ -117,3 +117,12 @@ def test_raw_yaml_keeps_crlf_files_crlf(clerk, spec_root):
     post(clerk, DEMO, "notice", version_of(html), {"f/notice/copies": "30"})
     data = path.read_bytes()
     assert b"  copies: 30\r\n" in data and data.count(b"\r\n") == data.count(b"\n")
+
+
+def test_other_document_kinds_open_on_the_yaml_tab(clerk, spec_root):
+    budgets = [p for p in (spec_root / "examples").glob("*.yaml") if "kind: budget" in p.read_text(encoding="utf-8")]
+    if not budgets:
+        pytest.skip("no budget example in specs/examples")
+    name = budgets[0].relative_to(spec_root).as_posix()
+    html = page(clerk, name, "alloc")
+    assert 'name="yaml"' in html and "请在 YAML 页修改" in html and 'id="grid"' not in html

@@ -132,14 +132,19 @@ def render_editor(name: str, path: Path, current: SpecFile, tab: str, message: s
         spec, tab = None, "yaml"
         message = (message or "") + f"此文件目前不是有效的 YAML（{e}），只能在 YAML 页修改。"
     report = _checked(path, current)
-    batch = report.derived.batch if report.derived else _loaded(path, current.text)[0]
+    if report.kind is not None and report.kind.name != "batch":
+        # the tabs are the sections of a notice batch; other kinds (表册, 预算) are edited as text
+        spec, tab = None, "yaml"
+        message = (message or "") + f"这是“{report.kind.label}”类文件，分页表单只适用于资金下达通知批次，请在 YAML 页修改。"
+    derived = report.derived if spec is not None else None
+    batch = derived.batch if derived else (_loaded(path, current.text)[0] if spec else None)
     fields = batch_fields(spec, tab) if spec else []
-    _name_header_fields(fields, report.derived)
+    _name_header_fields(fields, derived)
     registry = batch.registry if batch else None
     projects, unit_cols, rows = read_grid(spec, registry) if spec else ([], [], [])
     cells = {n for r in rows for n in r.cells}
     marks = place_problems(report.problems, spec, path, fields, cells) if spec else []
-    mismatches = find_mismatches(report.derived) if report.derived else []
+    mismatches = find_mismatches(derived) if derived else []
     offered = {m.drop_path for m in mismatches}
     listed = [m for m in marks if m.path not in offered and m.path[:2] not in offered]  # the box shows those
     counts = {s: sum(1 for m in marks if m.section == s and m.severity == "error") for s in SECTIONS}
@@ -162,7 +167,7 @@ def render_editor(name: str, path: Path, current: SpecFile, tab: str, message: s
         all_marks=[m for m in listed if m.section == tab and m.target], kind_labels=ATTACHMENT_KINDS,
         hints=notice_hints(batch.notice if batch else None), projects=projects, unit_cols=unit_cols, rows=rows,
         mismatches=mismatches,
-        missing=missing_target_tables(report.derived), registry_units=_registry_units(registry),
+        missing=missing_target_tables(derived), registry_units=_registry_units(registry),
         levels=LEVELS, layouts=layouts, decimals=_decimals(spec), where=_where(fields, projects, unit_cols, rows),
         set_ids=spec.keys(("targets", "indicator_sets")) if spec else [],
         indicator_lists=_indicator_lists(spec), letter_bodies=_letter_bodies(fields), l2_names=list(L2_TO_L1),
