@@ -72,6 +72,8 @@ def _add_paragraph(spec, form, registry) -> str:
     heading = (form.get("op_heading") or "").strip()
     if spec.node(path) is None and path == ("notice", "body"):
         raise EditError("本批次的正文沿用发文机关配置：请先点“在本批次中改写正文”")
+    if spec.node(path[:-1]) is None:
+        raise EditError("要添加段落的附件不存在（页面可能已过期，请刷新）")
     spec.insert(path, spec.length(path), FlowMap({"heading": heading, "text": text}) if heading else text)
     return "已添加段落"
 

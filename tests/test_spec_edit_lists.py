@@ -92,20 +92,23 @@ def test_operations_outside_the_editable_lists_are_refused(op, form, message):
         apply_op(spec, op, form, batch.registry)
 
 
-def _one_cell_plus_one(path: Path, row: int, col: str) -> SpecText:
+def _one_cell_plus_one(path: Path, row: int, col: str, delta: int = 1) -> SpecText:
     spec = SpecText(path.read_text(encoding="utf-8"))
     _projects, _cols, rows = read_grid(spec)
     name = f"g/{row}/{col}"
     current = rows[row].cells[name] or "0"
-    assert apply_grid(spec, {name: str(int(current) + 1)}) == {}
+    assert apply_grid(spec, {name: str(int(current) + delta)}) == {}
     return spec
 
 
-@pytest.mark.parametrize("path, row, col", [(HLJ, 10, "occ/a"), (HLJ, 0, "fuyou/advance"), (HLJ, 19, "occ/c"),
-                                            (HLJ, 2, "clinic/due"), (XJ, 4, "basic/due"), (XJ, 0, "advance"),
-                                            (XJ, 45, "tcm/due"), (DEMO, 2, "pubhealth/a")])
-def test_an_amount_changed_by_one_is_fixed_by_updating_the_stated_figures(path, row, col):
-    spec = _one_cell_plus_one(path, row, col)
+@pytest.mark.parametrize("path, row, col, delta", [
+    (HLJ, 10, "occ/a", 1), (HLJ, 0, "fuyou/advance", 1), (HLJ, 19, "occ/c", -1), (HLJ, 2, "clinic/due", 1),
+    (HLJ, 1, "clinic/perf", 1), (HLJ, 11, "occ/b", -1), (HLJ, 9, "occ/advance", -1), (HLJ, 16, "county/due", -1),
+    (HLJ, 40, "county/advance", 1), (HLJ, 0, "fuyou/perf", 1), (XJ, 4, "basic/due", 1), (XJ, 0, "advance", 1),
+    (XJ, 45, "tcm/due", 1), (XJ, 60, "elderly/due", 1), (XJ, 1, "emergency/due", -1), (DEMO, 2, "pubhealth/a", 1),
+    (DEMO, 8, "train/due", -1)])
+def test_an_amount_changed_by_one_is_fixed_by_updating_the_stated_figures(path, row, col, delta):
+    spec = _one_cell_plus_one(path, row, col, delta)
     report = check_spec(path, spec.text)
     assert report.errors
     mismatches = find_mismatches(report.derived)

@@ -170,7 +170,7 @@ def render_editor(name: str, path: Path, current: SpecFile, tab: str, message: s
         missing=missing_target_tables(derived), registry_units=_registry_units(registry),
         levels=LEVELS, layouts=layouts, decimals=_decimals(spec), where=_where(fields, projects, unit_cols, rows),
         set_ids=spec.keys(("targets", "indicator_sets")) if spec else [],
-        indicator_lists=_indicator_lists(spec), letter_bodies=_letter_bodies(fields), l2_names=list(L2_TO_L1),
+        indicator_lists=_indicator_lists(spec), letter_bodies=_letter_bodies(spec), l2_names=list(L2_TO_L1),
         body_inherited=bool(spec and spec.node(("notice", "body")) is None and batch and batch.notice.body),
         groups_of_registry=[(g.id, g.name) for g in registry.groups] if registry else [],
         download_url=url_for("batches.download", name=name), history_url=url_for("batches.history", name=name),
@@ -248,14 +248,20 @@ def _indicator_lists(spec: SpecText | None) -> list[tuple[str, str]]:
     return out
 
 
-def _letter_bodies(fields) -> list[tuple[str, str]]:
-    """(list path, label) of each letter's body, for adding a paragraph."""
-    seen = {}
-    for f in fields:
-        if f.section == "letter" and "body" in f.path:
-            base = f.path[:f.path.index("body") + 1]
-            seen.setdefault("/".join(map(str, base)), f.group)
-    return list(seen.items())
+def _letter_bodies(spec: SpecText | None) -> list[tuple[str, str]]:
+    """(list path, label) of each letter's body (a letter without one gets it with its first paragraph)."""
+    out = []
+
+    def walk(path: tuple, number: str) -> None:
+        for i in range(spec.length(path)):
+            no = f"{number}-{i + 1}" if number else str(i + 1)
+            if spec.get((*path, i, "kind")) == "letter":
+                out.append(("/".join(map(str, (*path, i, "body"))), f"附件{no}：函"))
+            walk((*path, i, "children"), no)
+
+    if spec is not None:
+        walk(("attachments",), "")
+    return out
 
 
 def _registry_units(registry) -> list[tuple[str, str]]:
