@@ -32,11 +32,20 @@ KEY_LABELS = {
     "indicators": "绩效指标", "amount": "年度金额", "vars": "表内取值", "weight_total": "权重合计", "goal": "年度总体目标",
     "prefill": "预填", "expect_no": "核对编号", "key": "引用名", "kind": "类型", "unit": "单位", "project": "项目",
     "measure": "口径", "value": "数值", "of": "核对对象", "formula_row": "公式行", "children": "子附件",
+    "name": "名称", "id": "标识", "issuer": "发文机关", "mark": "发文机关标志", "fund_level": "资金层级",
+    "batch_label": "批次", "addressees": "主送机关", "printer": "印发机关", "cc_end": "抄送结尾标点",
+    "disclosure_position": "公开选项位置", "title_with_issuer": "标题冠发文机关名", "attachments_inline": "附件随正文",
+    "level": "层级", "code": "单位编码", "short": "简称", "group": "分组", "note": "说明", "notes": "说明",
+    "header_left": "表头左侧", "addressee": "主送", "covers": "金额口径", "weight": "指标分值权重", "total_label": "合计行名称",
+    "names": "名称", "format": "数字格式", "unit_line": "单位行", "orientation": "纸张方向", "flow": "排版",
 }
 _KEYPATH = re.compile(r"(?<![\w.])[a-z_]+(?:\[\d*\])?(?:\.[a-z_]+(?:\[\d*\])?)+(?![\w.])")
-_LONE = re.compile(r"(?<![\w.{])(required_for|exempt|group_override|group_labels|prefill|of_which|show_empty|"
+_LONE = re.compile(r"(?<![\w.{「])(required_for|exempt|group_override|group_labels|prefill|of_which|show_empty|"
                    r"formula_row|expect_no|expect_due|indicator_sets|weight_total|title_lines|doc_number|"
                    r"amount_measure)(?![\w])")
+# A key quoted where a message names a key (not a value): 未知的键「x」, 缺少必填项「x」, 「x」应为…, 「x」的值…
+_QUOTED_KEY = re.compile(r"(?<=键)「(\w+)」|(?<=必填项)「(\w+)」|「(\w+)」(?=应为|的值)")
+_KEY_LIST = re.compile(r"(可用的键：)([\w「」、]+)")
 _MAPPING = re.compile(r"\s*[（(]\s*mapping\s*[）)]|\bmapping\b", re.I)
 SECTION_OF_KEY = {"notice": "notice", "profile": "notice", "projects": "projects", "units": "units",
                   "groups": "units", "registry": "units", "allocations": "alloc", "expected": "alloc",
@@ -63,7 +72,17 @@ def clerk_message(message: str) -> str:
             return match.group(0)
         return "「" + "·".join(KEY_LABELS[k] for k in keys) + "」"
 
+    def quoted(match: re.Match) -> str:
+        key = next(g for g in match.groups() if g)
+        return f"「{KEY_LABELS.get(key, key)}」"
+
+    def key_list(match: re.Match) -> str:
+        items = [KEY_LABELS.get(k, k) for k in match.group(2).split("、")]
+        return match.group(1) + "、".join(items)
+
     text = _KEYPATH.sub(path_label, message)
+    text = _QUOTED_KEY.sub(quoted, text)
+    text = _KEY_LIST.sub(key_list, text)
     text = _LONE.sub(lambda m: "「" + KEY_LABELS[m.group(1)] + "」", text)
     for key, label in LEVELS.items():
         text = re.sub(rf"(?<![\w]){key}(?![\w])", label, text)

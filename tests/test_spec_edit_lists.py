@@ -175,3 +175,13 @@ def test_one_submit_applies_fields_cells_an_operation_and_stated_figure_fixes():
     assert apply_submit(before, {"action": "yaml", "yaml": "a: 1\r\nb: 2\r\n"}, HLJ).text == "a: 1\nb: 2\n"
     with pytest.raises(EditError):
         apply_submit(before, {"action": "yaml", "yaml": "a: [1"}, HLJ)
+
+
+@pytest.mark.parametrize("message, clerk", [
+    ("「prefill」的值「recipientz」无效，可选：recipients", "「预填」的值「recipientz」无效，可选：recipients"),
+    ("缺少必填项「name」", "缺少必填项「名称」"),
+    ("未知的键「prefill」。可用的键：kind、key、title、expect_no、children", "未知的键「预填」。可用的键：类型、引用名、标题、核对编号、子附件"),
+    ("表样为「project」的绩效目标表不在任何附件中", "表样为「project」的绩效目标表不在任何附件中"),  # a value stays
+])
+def test_clerk_message_names_quoted_keys_by_their_labels(message, clerk):
+    assert clerk_message(message) == clerk
