@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from .derive_notice import fund_name
 from .errors import Problem
-from .figures import figure_functions
+from .figures import figure_functions, unit_slots
 from .indicators import level1_of
 from .model import Batch, Indicator, Layout, TargetTable, Unit
 from .money import ZERO, format_compact
@@ -82,7 +82,7 @@ def build_target(batch: Batch, sums: Sums, table: TargetTable, problems: list) -
     if layout is None or unit is None:
         return None
     amount = target_amount(batch, sums, table)
-    context = {"unit": unit, "amount": format_compact(amount, False), "year": batch.notice.year,
+    context = {"unit": unit_slots(unit), "amount": format_compact(amount, False), "year": batch.notice.year,
                "program": batch.notice.program, "issuer": batch.notice.issuer,
                "fund_name": fund_name(batch.notice), **batch.notice.slots,
                **figure_functions(batch, sums, None if table.covers == "batch" else table.unit)}
