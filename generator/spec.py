@@ -23,6 +23,7 @@ from .model import (
     Registry,
 )
 from .reader import Obj, Reader, to_decimal
+from .references import display_path, load_reference
 from .registry import read_units
 from .spec_attachments import read_attachments
 from .spec_targets import read_targets
@@ -36,14 +37,6 @@ NOTICE_KEYS = ["issuer", "mark", "doc_number", "year", "fund_level", "program", 
                "signature", "sign_date", "attachments_inline"]
 PROFILE_KEYS = ["kind", "name", *NOTICE_KEYS]
 DISCLOSURES = ["主动公开", "依申请公开", "不予公开"]
-
-
-def display_path(path: Path) -> str:
-    """A path as the user typed it relative to the working directory, when possible."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def root_loc(file: str, path: str = "") -> Loc:
@@ -109,22 +102,19 @@ def read_batch(rd: Reader, top: Obj, path: Path) -> Batch | None:
 
 
 def _read_registry(rd: Reader, top: Obj, base: Path) -> Registry | None:
-    ref = top.text("registry")
     registry = Registry("", [], [], {})
-    if ref:
-        target = (base / ref).resolve()
-        data, problems = load_yaml(target, display_path(target))
-        rd.problems.extend(problems)
-        if data is not None:
-            obj = rd.obj(data, root_loc(display_path(target)), ["kind", "name", "groups", "units"], "单位名录")
-            if obj is not None:
-                if obj.text("kind") != "registry":
-                    rd.error(obj.loc("kind"), "单位名录文件应写 kind: registry")
-                registry.name = obj.text("name", default="") or ""
-                registry.source = target
-                read_units(rd, obj, registry)
-        elif not problems:
-            rd.error(top.loc("registry"), f"找不到单位名录文件 {ref}")
+    named = top.has("registry") and isinstance(top.raw("registry"), (str, type(None)))
+    loaded = load_reference(rd, top.text("registry") or "", base, top.loc("registry"), "registry") \
+        if named else None
+    if named and loaded is None:
+        return None  # reported once; checking every unit against an empty registry would only repeat it
+    if loaded is not None:
+        target, data = loaded
+        obj = rd.obj(data, root_loc(display_path(target)), ["kind", "name", "groups", "units"], "单位名录")
+        if obj is not None:
+            registry.name = obj.text("name", default="") or ""
+            registry.source = target
+            read_units(rd, obj, registry)
     if top.has("units") or top.has("groups"):
         read_units(rd, top, registry)
     if not registry.by_id:
@@ -133,20 +123,14 @@ def _read_registry(rd: Reader, top: Obj, base: Path) -> Registry | None:
 
 
 def _read_profile(rd: Reader, top: Obj, base: Path) -> Obj | None:
-    ref = top.text("profile")
-    if not ref:
+    if not top.has("profile") or not isinstance(top.raw("profile"), (str, type(None))):
+        top.text("profile")  # reports a profile that is not text
         return None
-    target = (base / ref).resolve()
-    data, problems = load_yaml(target, display_path(target))
-    rd.problems.extend(problems)
-    if data is None:
-        if not problems:
-            rd.error(top.loc("profile"), f"找不到发文机关配置文件 {ref}")
+    loaded = load_reference(rd, top.text("profile") or "", base, top.loc("profile"), "profile")
+    if loaded is None:
         return None
-    obj = rd.obj(data, root_loc(display_path(target)), PROFILE_KEYS, "发文机关配置")
-    if obj is not None and obj.text("kind") != "profile":
-        rd.error(obj.loc("kind"), "发文机关配置文件应写 kind: profile")
-    return obj
+    target, data = loaded
+    return rd.obj(data, root_loc(display_path(target)), PROFILE_KEYS, "发文机关配置")
 
 
 def _merged(rd: Reader, top: Obj, profile: Obj | None) -> Obj | None:

@@ -3,14 +3,11 @@ partial outputs): #8 wants all but the first at 0."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from harness import TOTALS  # noqa: E402
+from corpus.harness import TOTALS
 
 
 def pytest_terminal_summary(terminalreporter):

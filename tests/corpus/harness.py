@@ -53,6 +53,7 @@ class Case:
     family: str
     text: str | bytes | None  # the batch spec written to specs/batches/batch.yaml (None: prepare writes it)
     fragments: tuple[str, ...] = ()  # each must appear in the output
+    absent: tuple[str, ...] = ()  # none may appear in the output (another file's content, a payload's result)
     field: str | None = None  # the key path the error must name (prefix match: "notice" matches "notice.year")
     line: int | None = None  # the line the error must point at (None: any)
     files: dict[str, str | bytes] = dataclasses.field(default_factory=dict)  # more files, relative to specs/batches/
@@ -211,6 +212,9 @@ def judge(outcome: Outcome, expect_exit: int = 1) -> list[str]:
     missing = [f for f in case.fragments if f not in both]
     if missing:
         faults.append(f"missing fragments {missing}")
+    shown = [f for f in case.absent if f in both]
+    if shown:
+        faults.append(f"shows what it must not: {shown}")
     if expect_exit == 1 and not _has_chinese(outcome.output):
         faults.append("no Chinese message")
     return faults

@@ -7,7 +7,8 @@ import io
 import zipfile
 
 import pytest
-from harness import Case, assert_accepted, assert_refused, example, line_of, replace_once
+
+from corpus.harness import Case, assert_accepted, assert_refused, example, line_of, replace_once
 
 MINI = example("mini")
 
