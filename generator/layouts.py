@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from .model import HeaderCell, Layout, Loc
-from .reader import Obj, Reader
+from .reader import Obj, Reader, check_width
 from .references import display_path, load_reference
 
 LAYOUT_DIR = Path(__file__).resolve().parent.parent / "templates" / "layouts"
@@ -65,7 +65,7 @@ def load_layout(rd: Reader, name: str, base: Path, loc: Loc) -> Layout | None:
     for f in ind_fields:
         if f not in INDICATOR_FIELDS:
             rd.error(obj.loc("indicator_fields"), f"指标字段「{f}」无效（可选：{'、'.join(INDICATOR_FIELDS)}）")
-    widths = [float(w) for w in obj.texts("widths")] or [1.0] * len(grid)
+    widths = [check_width(rd, w, wloc, "widths") or 1.0 for w, wloc in obj.items("widths")] or [1.0] * len(grid)
     if len(widths) != len(grid):
         rd.error(obj.loc("widths"), f"widths 有 {len(widths)} 项，grid 有 {len(grid)} 列")
         widths = [1.0] * len(grid)

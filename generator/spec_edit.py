@@ -14,7 +14,9 @@ from decimal import Decimal
 
 import yaml
 
+from . import limits
 from .errors import GeneratorError
+from .yaml_messages import syntax_problem
 from .yamlsrc import SAFE_LOADER
 
 Path_ = tuple  # a key path: str keys and int list indexes
@@ -100,8 +102,13 @@ class SpecText:
         self._compose()
 
     def _compose(self) -> None:
+        refused = limits.check_text(self.text, "")  # size and nesting before libyaml's recursive composer
+        if refused:
+            raise EditError(refused[0].message)
         try:
             self.root = yaml.compose(self.text, Loader=SAFE_LOADER)
+        except yaml.MarkedYAMLError as e:
+            raise EditError(syntax_problem(e, self.text, "").message) from e
         except yaml.YAMLError as e:
             raise EditError(f"无法解析 YAML：{getattr(e, 'problem', None) or e}") from e
         if self.root is not None and not isinstance(self.root, yaml.MappingNode):
