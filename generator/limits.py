@@ -128,7 +128,7 @@ _SPACES = re.compile(r"[ ]*")
 _DASHES = re.compile(r"(?:[-?](?:[ \t]+|(?=\r?\n|$)))+")
 _PROPERTIES = re.compile(r"(?:[&!][^\s,\[\]{}]*[ \t]+)+")  # anchors and tags before a value
 _BLOCK_SPECIAL = re.compile(r":(?=[ \t\r\n]|$)| #|\n")
-_FLOW_SPECIAL = re.compile(r"[\[\]{}\"',\n#]|:(?=[ \t\r\n,\[\]{}]|$)")
+_FLOW_STOP = re.compile(r"[\[\]{}\"'#]")
 
 
 class _DepthScanner:
@@ -208,44 +208,37 @@ class _DepthScanner:
         self.i += 1
 
     def flow_part(self) -> None:
-        """Inside brackets: brackets nest; a quote opens a scalar only where a value starts."""
+        """Inside brackets: brackets nest; a quote opens a scalar only where a value starts (after [ { , :),
+        elsewhere it is a letter of plain text. Only brackets, quotes and comments stop the scan."""
         text, n = self.text, len(self.text)
-        at_value = text[self.i - 1] in "[{,:" if self.i else True
         while self.i < n and self.flow:
-            self.i = _SPACES.match(text, self.i).end()
-            c = text[self.i] if self.i < n else ""
-            if c in "\"'" and at_value:
-                self.quoted(c)
-                at_value = False
-                continue
-            m = _FLOW_SPECIAL.search(text, self.i)
+            m = _FLOW_STOP.search(text, self.i)
             if m is None:
                 self.i = n
                 return
-            skipped = text[self.i:m.start()].strip()
-            self.i, c = m.start(), m.group()[0]
+            self.i, c = m.start(), m.group()
             if c in "[{":
                 self.open_flow()
-                at_value = True
             elif c in "]}":
                 self.flow -= 1
                 self.i += 1
-                at_value = False
-            elif c in ",:":
-                self.i += 1
-                at_value = True
-            elif c == "#" and (self.i == 0 or text[self.i - 1] in " \t\n"):
-                self.skip_line()
-            elif c in "\"'":
-                self.i += 1 if (skipped or not at_value) else 0
-                at_value = at_value and not skipped
-                if self.i < n and text[self.i] in "\"'" and at_value:
-                    continue
-                at_value = False
-            else:  # a newline, or # inside plain text
+            elif c == "#":
+                if text[self.i - 1] in " \t\n":
+                    self.skip_line()
+                else:
+                    self.i += 1
+            elif self.at_value():
+                self.quoted(c)
+            else:
                 self.i += 1
         if not self.flow:
             self.block_rest()
+
+    def at_value(self) -> bool:
+        """Whether a value starts here: only spaces since the last flow indicator (a long run of spaces counts
+        as a start too, which can only make the scan count more, never less)."""
+        before = self.text[max(0, self.i - 64):self.i].rstrip(" \t\r\n")
+        return not before or before[-1] in "[{,:?"
 
     def quoted(self, quote: str) -> None:
         """Skip a quoted scalar (it may span lines); '' and backslash escapes stay inside."""

@@ -100,6 +100,7 @@ class _Builder:
         self.anchors: dict[str, tuple[object, int]] = {}
         self.open_anchors: set[str] = set()
         self.root, self.has_root, self.documents, self.aliases, self.expansion = None, False, 0, 0, 0
+        self.tags: dict[tuple, str] = {}  # implicit tag of a plain scalar's text (the same texts recur)
 
     def pos(self, event) -> Pos:
         return (self.file, event.start_mark.line + 1, event.start_mark.column + 1)
@@ -111,12 +112,12 @@ class _Builder:
 
     def feed(self, event) -> None:
         kind = type(event).__name__
-        if kind == "DocumentStartEvent":
+        if kind == "ScalarEvent":  # most events: first
+            self.value(self.scalar(event), event, 1)
+        elif kind == "DocumentStartEvent":
             self.documents += 1
             if self.documents > 1:
                 self.stop(event, "文件中有多个 YAML 文档（用 --- 分开）；一个文件只能写一个批次")
-        elif kind == "ScalarEvent":
-            self.value(self.scalar(event), event, 1)
         elif kind == "AliasEvent":
             self.alias(event)
         elif kind in ("MappingStartEvent", "SequenceStartEvent"):
@@ -156,10 +157,14 @@ class _Builder:
                                          f"不支持 YAML 标签「{shown[:40]}」：批次文件只用文字、数字、列表和键值映射"))
 
     def scalar(self, event):
-        self.check_tag(event, "str")
         tag = event.tag
         if tag is None or tag == "!":
-            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+            key = (event.value, event.implicit)
+            tag = self.tags.get(key)
+            if tag is None:
+                tag = self.tags[key] = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+        else:
+            self.check_tag(event, "str")
         text = event.value
         if limits.NOT_PRINTABLE.search(text):  # from an escape such as "\ufffe": Word and Excel cannot store it
             bad = limits.NOT_PRINTABLE.search(text).group()
@@ -218,7 +223,8 @@ class _Builder:
 
     def key(self, value, event, pos: Pos) -> str:
         if isinstance(value, (YMap, YList)):
-            self.problems.append(Problem(Loc(*pos, self.stack[-1][5] or "(键)"), "键应为文字，不能是列表或键值映射"))
+            self.problems.append(Problem(Loc(*pos, self.stack[-1][5] or "(键)"), "键应为文字，不能是列表或键值映射"
+                                         "（含 {{ 填空 }} 的文字放在 { } 或 [ ] 里时须加引号）"))
             return f"?{pos[1]}:{pos[2]}"
         return event.value if type(event).__name__ == "ScalarEvent" else str(value)
 
