@@ -187,7 +187,7 @@ class Obj:
 
         value = self.raw(key)
         if value is None:
-            if required:
+            if required and key not in self.misspelled:
                 self.rd.error(self.loc(), f"缺少必填项「{key}」（日期，如 2023-06-29）")
             return None
         try:

@@ -172,7 +172,7 @@ def _read_notice(rd: Reader, top: Obj, profile: Obj | None) -> Notice | None:
         return None
     doc = obj.mapping("doc_number", ["agency", "year", "seq"], "发文字号")
     check_notice_numbers(rd, obj, doc)
-    if doc is None:
+    if doc is None and "doc_number" not in obj.misspelled:
         rd.error(obj.loc(), "缺少必填项「doc_number」（发文字号：agency / year / seq）")
     issuer = obj.text("issuer", required=True, limit=LIMITS["issuer"]) or ""
     notice = Notice(

@@ -152,3 +152,30 @@ CASES = (unknown_key_cases("mini", MINI) + unknown_key_cases("demo", DEMO) + wro
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_schema(case, tmp_path):
     assert_refused(case, tmp_path)
+
+
+def _one_error(outcome) -> None:
+    errors = [line for line in outcome.output.splitlines() if ": 错误：" in line]
+    assert len(errors) == 1, "one typo must give one error, not a cascade:\n" + "\n".join(errors[:20])
+
+
+TYPOS = [("projects:", "projcts:"), ("allocations:", "alocations:"), ("units:", "unts:"), ("groups:", "grups:"),
+         ("notice:", "notise:"), ("attachments:", "attachmnts:"), ("targets:", "targts:"), ("expected:", "expectd:"),
+         ("  program:", "  progam:"), ("  printer:", "  printr:"), ("  print_date:", "  print_dat:"),
+         ("  addressees:", "  adressees:")]
+
+
+def typo_cases() -> list[Case]:
+    cases = []
+    for old, new in TYPOS:
+        text = MINI.replace("\n" + old, "\n" + new, 1)
+        assert text != MINI, old
+        line = text.count("\n", 0, text.index("\n" + new) + 1) + 1
+        cases.append(Case(f"typo-{new.strip(' :')}", "schema", text, line=line, fragments=(f"「{new.strip(' :')}」",),
+                          verify=_one_error))
+    return cases
+
+
+@pytest.mark.parametrize("case", typo_cases(), ids=str)
+def test_one_typo_one_error(case, tmp_path):
+    assert_refused(case, tmp_path)
