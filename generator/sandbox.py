@@ -231,10 +231,10 @@ def check_text(text: str, context: dict, docx: bool = False) -> list[str]:
     if analysis.refusals:
         return [r.removeprefix("第 1 行：") if "\n" not in text else r for r in analysis.refusals]
     out = []
-    available = "、".join(sorted(k for k in context if not k.startswith("_")))
     for name, line in analysis.names.items():
         if name not in context and name not in analysis.locals:
             where = f"第 {line} 行：" if "\n" in text else ""
+            available = "、".join(sorted(k for k in context if not k.startswith("_")))  # only when needed
             out.append(f"{where}填空「{name}」没有取值（可用：{available}）")
     for name, keys in analysis.keys.items():
         if name in analysis.locals or name not in context:
