@@ -10,9 +10,12 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from .limits import MAX_BYTES
+from .model import Loc
+from .reader import Reader
+from .references import resolve_reference
 from .writer import batch_folder_name, read_manifest
+from .yamlsrc import load_yaml
 
 SHARED_KINDS = ("profile", "registry", "target_layout")
 PACKAGE = Path(__file__).resolve().parent
@@ -60,15 +63,13 @@ def find_specs(paths: list[Path]) -> tuple[list[Path], list[Path]]:
 def input_hash(spec: Path) -> str:
     """Hash of everything a build depends on: the spec, its profile and registry, the generator's code."""
     digest = hashlib.sha256(code_hash().encode())
-    digest.update(spec.read_bytes())
-    try:
-        top = yaml.safe_load(spec.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, OSError, UnicodeDecodeError):
-        top = {}
+    digest.update(spec.read_bytes() if spec.stat().st_size <= MAX_BYTES else b"(too large: refused by check)")
+    top, _ = load_yaml(spec)  # bounded (size, depth, aliases): a bomb must not hang the hash either
     for key in ("profile", "registry"):
         ref = top.get(key) if isinstance(top, dict) else None
-        if isinstance(ref, str) and (spec.parent / ref).is_file():
-            digest.update((spec.parent / ref).read_bytes())
+        target = resolve_reference(Reader(), ref, spec.parent, Loc("", 1, 1, key), key) if isinstance(ref, str) else None
+        if target is not None and target.stat().st_size <= MAX_BYTES:  # only files a build may read
+            digest.update(target.read_bytes())
     return digest.hexdigest()
 
 

@@ -137,7 +137,8 @@ def build_notice(batch: Batch, sums: Sums, numbered: list[Numbered], problems: l
         text = fill(para.text, context, para.loc, problems, "正文段落")
         heading = fill(para.heading, context, para.loc, problems, "段落标题") if para.heading else None
         body.append(BodyParagraph(heading, text, heading_level(heading)))
-    title = fill(build_title(n), context, n.locs.get("title", n.loc), problems, "标题")
+    # only a title the spec writes is a template; the composed one holds plain names (program, issuer)
+    title = fill(n.title, context, n.locs.get("title", n.loc), problems, "标题") if n.title else build_title(n)
     lines = n.title_lines or break_title(title, markers=tuple(m for m in (n.fund_level, n.issuer) if m))
     cc = "，".join(n.cc) + n.cc_end if n.cc else None
     disclosure = f"信息公开选项：{n.disclosure}" if n.disclosure else None

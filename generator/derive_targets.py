@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from .derive_notice import fund_name
 from .errors import Problem
-from .figures import figure_functions
+from .figures import figure_functions, unit_slots
 from .indicators import level1_of
 from .model import Batch, Indicator, Layout, TargetTable, Unit
 from .money import ZERO, format_compact
@@ -82,7 +82,7 @@ def build_target(batch: Batch, sums: Sums, table: TargetTable, problems: list) -
     if layout is None or unit is None:
         return None
     amount = target_amount(batch, sums, table)
-    context = {"unit": unit, "amount": format_compact(amount, False), "year": batch.notice.year,
+    context = {"amount": format_compact(amount, False), "year": batch.notice.year,
                "program": batch.notice.program, "issuer": batch.notice.issuer,
                "fund_name": fund_name(batch.notice), **batch.notice.slots,
                **figure_functions(batch, sums, None if table.covers == "batch" else table.unit)}
@@ -93,7 +93,7 @@ def fill_target(layout: Layout, unit: Unit, table: TargetTable, amount: Decimal 
                 problems: list) -> TargetView:
     """Fill one table's header fields, goal, titles and indicator texts from `context` (any document kind);
     derive 一级 and the numbering. `amount` is None where the document states no amount."""
-    context = {**context, "unit": unit, "v": UsedVars(table.vars)}
+    context = {**context, "unit": unit_slots(unit), "v": UsedVars(table.vars)}  # plain values for the sandbox
     fields = {k: fill(v, context, table.field_locs.get(k, table.loc), problems, f"表头字段 {k}")
               for k, v in table.fields.items()}
     goal = fill(table.goal, context, table.goal_loc or table.loc, problems, "年度总体目标")

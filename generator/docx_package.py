@@ -22,6 +22,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from . import sandbox
 from .errors import RenderError
 from .ooxml import TABLE, TARGET_SUBTITLE, TARGET_TITLE, TableStyles
 
@@ -49,10 +50,7 @@ class TemplatePackage:
     section: str  # the final w:sectPr of document.xml, as written in the template
     styles: str  # word/styles.xml, for reading sizes the clerk may have changed and adding sized styles
     head: str  # document.xml up to and including <w:body>
-
-
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    source: str = ""  # the cleaned document.xml Jinja compiled, for the sandbox's checks
 
 
 def _clean_tags(xml: str) -> str:
@@ -86,18 +84,22 @@ def _compile_template(path: Path, stamp: int) -> TemplatePackage:
     sections = _SECTION.findall(xml)
     if not sections:
         raise RenderError(f"Word 模板 {path} 的正文缺少页面设置（w:sectPr）")
-    try:
-        template = _environment().from_string(_clean_tags(xml))
-    except jinja2.TemplateSyntaxError as e:
-        raise RenderError(f"Word 模板 {path} 中的标记写法有误（第 {e.lineno} 行）：{e.message}") from e
+    source = _clean_tags(xml)
+    refusals = sandbox.analyse(source, docx=True).refusals  # the clerk-editable template runs in the sandbox too
+    if refusals:
+        raise RenderError(f"Word 模板 {path.name} 中的标记写法有误或不允许使用：{'；'.join(refusals)}")
+    template = sandbox.DOCX_ENV.from_string(source)
     if STYLES not in parts:
         raise RenderError(f"Word 模板 {path} 缺少 {STYLES}")
     head = xml[:xml.index("<w:body>") + len("<w:body>")] if "<w:body>" in xml else ""
-    return TemplatePackage(path, parts, template, sections[-1], parts[STYLES].decode("utf-8"), head)
+    return TemplatePackage(path, parts, template, sections[-1], parts[STYLES].decode("utf-8"), head, source)
 
 
 def render_document_xml(package: TemplatePackage, context: dict) -> str:
     """document.xml of one render; a field the template uses but the context lacks is a RenderError."""
+    refusals = sandbox.check_text(package.source, context, docx=True)
+    if refusals:
+        raise RenderError(f"Word 模板 {package.path.name} 用到了程序没有提供的字段：{'；'.join(refusals)}")
     try:
         return package.template.render(context)
     except jinja2.UndefinedError as e:

@@ -9,7 +9,16 @@ import jinja2
 
 from .model import MEASURES, Batch
 from .money import ZERO, format_compact
+from .sandbox import slot_function
 from .sums import Figures, Sums
+
+
+def unit_slots(unit) -> dict | None:
+    """What `{{ unit.… }}` may read: id, name, short (or the name), code, level and the parent's same."""
+    if unit is None:
+        return None
+    return {"id": unit.id, "name": unit.name, "short": unit.short or unit.name, "code": unit.code or "",
+            "level": unit.level, "parent": unit_slots(unit.parent)}
 
 
 def figure_functions(batch: Batch, sums: Sums, default_unit: str | None = None) -> dict:
@@ -26,6 +35,7 @@ def figure_functions(batch: Batch, sums: Sums, default_unit: str | None = None) 
             return sums.unit[key]
         raise jinja2.TemplateRuntimeError(f"fig/count：没有标识为「{key}」的单位或分组")
 
+    @slot_function
     def fig(project: str | None = None, measure: str = "due", unit: str | None = None, part: str | None = None,
             sep: bool = True) -> str:
         """A derived figure as printed in text: 3,975 / -320 (sep=False: 3975)."""
@@ -38,6 +48,7 @@ def figure_functions(batch: Batch, sums: Sums, default_unit: str | None = None) 
             return format_compact(figures.part(project, part), sep)
         return format_compact(figures.get(measure, projects, project), sep)
 
+    @slot_function
     def count(project: str | None = None, unit: str | None = None) -> int:
         """How many receiving units (leaves with 应补助 ≠ 0 in the project) lie under the unit."""
         root = unit if unit is not None else default_unit

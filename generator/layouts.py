@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from pathlib import Path
 
 from .model import HeaderCell, Layout, Loc
-from .reader import Obj, Reader
-from .yamlsrc import load_yaml
+from .reader import Obj, Reader, check_width
+from .references import display_path, load_reference
 
 LAYOUT_DIR = Path(__file__).resolve().parent.parent / "templates" / "layouts"
 LAYOUT_KEYS = ["kind", "title", "subtitle", "grid", "widths", "fields", "header", "indicator_header",
@@ -24,10 +26,11 @@ def load_referenced(rd: Reader, top: Obj, base: Path) -> dict[str, Layout]:
     """Load every layout named by targets.tables[].layout and attachments[].layouts."""
     names: dict[str, Loc] = {}
     targets = top.raw("targets")
-    for item, loc in top.rd.items(targets.get("tables") if hasattr(targets, "get") else None, loc=top.loc("targets"),
-                                  what="tables"):
+    for item, loc in top.rd.items(targets.get("tables") if hasattr(targets, "get") else None,
+                                  loc=dataclasses.replace(top.loc("targets"), path="targets.tables"), what="tables"):
         if hasattr(item, "get") and isinstance(item.get("layout"), str):
-            names.setdefault(item["layout"], loc)
+            f, line, col = item.val_pos.get("layout", (loc.file, loc.line, loc.col))
+            names.setdefault(item["layout"], Loc(f, line, col, f"{loc.path}.layout"))
     out = {}
     for name, loc in names.items():
         layout = load_layout(rd, name, base, loc)
@@ -38,13 +41,17 @@ def load_referenced(rd: Reader, top: Obj, base: Path) -> dict[str, Layout]:
 
 def load_layout(rd: Reader, name: str, base: Path, loc: Loc) -> Layout | None:
     """One layout by built-in name or by path relative to the spec."""
-    path = (base / name) if name.endswith((".yaml", ".yml")) else LAYOUT_DIR / f"{name}.yaml"
-    if not path.exists():
-        rd.error(loc, f"找不到表样「{name}」（内置表样：{'、'.join(builtin_names())}；或写 .yaml 文件路径）")
+    if name.endswith((".yaml", ".yml")):
+        loaded = load_reference(rd, name, base, loc, "target_layout")  # confined to the allowed roots
+    elif re.fullmatch(r"[A-Za-z0-9_\-]{1,64}", name) and (LAYOUT_DIR / f"{name}.yaml").is_file():
+        loaded = load_reference(rd, f"{name}.yaml", LAYOUT_DIR, loc, "target_layout", [LAYOUT_DIR])  # built-in
+    else:
+        loaded = None
+        rd.error(loc, f"找不到表样「{name[:60]}」（内置表样：{'、'.join(builtin_names())}；或写 .yaml 文件路径）")
+    if loaded is None:
         return None
-    data, problems = load_yaml(path)
-    rd.problems.extend(problems)
-    obj = rd.obj(data, Loc(str(path), 1, 1, ""), LAYOUT_KEYS, "表样") if data is not None else None
+    path, data = loaded
+    obj = rd.obj(data, Loc(display_path(path), 1, 1, ""), LAYOUT_KEYS, "表样")
     if obj is None:
         return None
     grid = obj.texts("grid")
@@ -58,7 +65,7 @@ def load_layout(rd: Reader, name: str, base: Path, loc: Loc) -> Layout | None:
     for f in ind_fields:
         if f not in INDICATOR_FIELDS:
             rd.error(obj.loc("indicator_fields"), f"指标字段「{f}」无效（可选：{'、'.join(INDICATOR_FIELDS)}）")
-    widths = [float(w) for w in obj.texts("widths")] or [1.0] * len(grid)
+    widths = [check_width(rd, w, wloc, "widths") or 1.0 for w, wloc in obj.items("widths")] or [1.0] * len(grid)
     if len(widths) != len(grid):
         rd.error(obj.loc("widths"), f"widths 有 {len(widths)} 项，grid 有 {len(grid)} 列")
         widths = [1.0] * len(grid)

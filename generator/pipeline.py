@@ -12,6 +12,7 @@ from typing import Any
 
 from .errors import Problem, SpecError
 from .kinds import Kind, load_document
+from .reader import SKIPPED
 
 
 @dataclass
@@ -55,7 +56,8 @@ def check_spec(path: Path, text: str | None = None) -> Report:
     if kind is None or model is None:
         return report
     if report.errors:
-        report.problems.extend(_best_effort_checks(kind, model))
+        if not any(SKIPPED in p.message for p in report.errors):  # a misspelt section: its figures would all be 0
+            report.problems.extend(_best_effort_checks(kind, model))
         return _deduplicated(report)
     derived, fill_problems = kind.derive(model)
     report.problems.extend(fill_problems)

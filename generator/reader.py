@@ -12,6 +12,10 @@ from .yamlsrc import YList, YMap, YNum
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MISSING = object()
+# Said of a misspelt top-level key whose intended key is absent: what depends on that section is not checked
+# (one typo, one error). pipeline.check_spec skips the arithmetic on a batch whose problems say it.
+SKIPPED = "（因此没有读到这一部分，依赖它的检查已略过）"
+MAX_TEXT = 10_000  # characters of any one text (a long body paragraph is about 1,000)
 
 
 class Reader:
@@ -68,10 +72,14 @@ class Obj:
     def __init__(self, rd: Reader, data: YMap, loc: Loc, allowed) -> None:
         self.rd, self.data, self.base = rd, data, loc
         allowed = list(allowed)
+        self.misspelled: dict[str, str] = {}  # an absent allowed key → the unknown key that probably meant it
         for key in data:
             if key not in allowed:
                 hint = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.5)
                 tip = f"，您是不是想写「{hint[0]}」？" if hint else f"。可用的键：{'、'.join(allowed)}"
+                if hint and hint[0] not in data:
+                    self.misspelled[hint[0]] = str(key)
+                    tip += SKIPPED if not loc.path else ""  # a whole top-level section is missing
                 rd.error(self.key_loc(key), f"未知的键「{key}」{tip}")
 
     def has(self, key: str) -> bool:
@@ -99,26 +107,29 @@ class Obj:
 
     def _get(self, key, required):
         if key not in self.data or self.data[key] is None:
-            if required:
+            if required and key not in self.misspelled:  # a misspelt key is reported once, as unknown
                 self.rd.error(self.loc(), f"缺少必填项「{key}」")
             return _MISSING
         return self.data[key]
 
-    def text(self, key: str, required: bool = False, default: str | None = None) -> str | None:
-        """A text value; numbers are accepted as their source text."""
+    def text(self, key: str, required: bool = False, default: str | None = None, limit: int = MAX_TEXT) -> str | None:
+        """A text value; numbers are accepted as their source text. Longer than `limit`: an error, cut."""
         value = self._get(key, required)
         if value is _MISSING:
             return default
         if isinstance(value, (YMap, YList)) or isinstance(value, bool):
             self.rd.error(self.loc(key), f"「{key}」应为文字，实际是{describe(value)}")
             return default
-        return self.check_text(str(value), self.loc(key))
+        return self.check_text(str(value), self.loc(key), limit)
 
-    def check_text(self, value: str, loc: Loc) -> str:
-        """Reject control characters that Word and Excel cannot hold."""
+    def check_text(self, value: str, loc: Loc, limit: int = MAX_TEXT) -> str:
+        """Reject control characters that Word and Excel cannot hold, and texts longer than `limit`."""
         if _CONTROL.search(value):
             self.rd.error(loc, "文字中含有不可见的控制字符（如从别处粘贴带入），请删除")
-            return _CONTROL.sub("", value)
+            value = _CONTROL.sub("", value)
+        if len(value) > limit:
+            self.rd.error(loc, f"文字过长（{len(value)} 字，此处最多 {limit} 字）")
+            value = value[:limit]
         return value
 
     def integer(self, key: str, required: bool = False, default: int | None = None) -> int | None:
@@ -126,10 +137,20 @@ class Obj:
         value = self._get(key, required)
         if value is _MISSING:
             return default
-        if isinstance(value, YNum) and re.fullmatch(r"[+-]?\d+", value):
+        if isinstance(value, YNum) and re.fullmatch(r"[+-]?\d{1,9}", value):
             return int(value)
+        if isinstance(value, YNum) and re.fullmatch(r"[+-]?\d+", value):
+            self.rd.error(self.loc(key), f"「{key}」数值过大（{value[:20]}）")
+            return default
         self.rd.error(self.loc(key), f"「{key}」应为整数，实际是{describe(value)}")
         return default
+
+    def width(self, key: str) -> float | None:
+        """A column width in characters: a positive number up to MAX_WIDTH (None when absent or wrong)."""
+        value = self._get(key, False)
+        if value is _MISSING:
+            return None
+        return check_width(self.rd, value, self.loc(key), key)
 
     def decimal(self, key: str, required: bool = False) -> Decimal | None:
         """A money amount, read exactly from its source text."""
@@ -166,7 +187,7 @@ class Obj:
 
         value = self.raw(key)
         if value is None:
-            if required:
+            if required and key not in self.misspelled:
                 self.rd.error(self.loc(), f"缺少必填项「{key}」（日期，如 2023-06-29）")
             return None
         try:
@@ -213,12 +234,44 @@ class Obj:
         return {str(k): (sub.text(k) or "", sub.loc(k)) for k in value}
 
 
-def to_decimal(rd: Reader, value, loc: Loc, key: str) -> Decimal | None:
-    """Exact decimal from a YAML number; quoted or formatted numbers are errors."""
-    if isinstance(value, YNum):
-        try:
-            return Decimal(str(value).replace("_", ""))
-        except InvalidOperation:
-            pass
-    rd.error(loc, f"「{key}」应为金额数字（如 448 或 -52.5，不加引号和千分位），实际是{describe(value)}")
+_AMOUNT = re.compile(r"[+-]?\d{1,15}(\.\d{1,6})?")
+MAX_AMOUNT_DECIMALS = 6  # places an amount may be written with (tables print at most 4)
+
+
+MAX_WIDTH = 200  # characters: a landscape A4 table is about 60 wide
+
+
+def check_width(rd: Reader, value, loc: Loc, key: str) -> float | None:
+    """A positive width written as a plain number, or None with an error."""
+    if isinstance(value, YNum) and re.fullmatch(r"\d{1,4}(\.\d{1,3})?", value) and 0 < float(value) <= MAX_WIDTH:
+        return float(value)
+    rd.error(loc, f"「{key}」应为正数（列宽，单位为字符，如 8；最大 {MAX_WIDTH}），实际是{describe(value)}")
     return None
+
+
+def to_decimal(rd: Reader, value, loc: Loc, key: str) -> Decimal | None:
+    """Exact decimal from a YAML number written plainly (448, -52.5); anything else is one error saying why."""
+    text = str(value).strip() if isinstance(value, str) else ""
+    if isinstance(value, YNum) and _AMOUNT.fullmatch(text):
+        try:
+            return Decimal(text)
+        except InvalidOperation:  # the pattern admits only plain decimals; kept for safety
+            pass
+    rd.error(loc, f"「{key}」应为数字（金额，如 448 或 -52.5），{_not_amount(value, text)}")
+    return None
+
+
+def _not_amount(value, text: str) -> str:
+    """Why a value is not an amount, in words a clerk can act on."""
+    lowered = text.lower().lstrip("+-")
+    if lowered in (".nan", "nan", ".inf", "inf", "infinity", ".infinity"):
+        return f"「{text}」不是有效的金额"
+    if re.fullmatch(r"[+-]?[\d.]+e[+-]?\d+", lowered):
+        return f"不能用科学计数法（{text}），请写出完整的数"
+    if re.fullmatch(r"[+-]?\d+\.\d+", text) and len(text.split(".")[1]) > MAX_AMOUNT_DECIMALS:
+        return f"小数位过多（{text}，最多 {MAX_AMOUNT_DECIMALS} 位）"
+    if re.fullmatch(r"[+-]?\d+(\.\d+)?", text):
+        return f"数值过大（{text[:24]}）" if isinstance(value, YNum) else f"实际是加了引号的文字「{text[:24]}」，请去掉引号"
+    if re.fullmatch(r"[+-]?[\d,，]+(\.\d+)?", text):
+        return f"不要写千分位逗号（{text[:24]}）"
+    return f"实际是{describe(value)}"

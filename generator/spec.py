@@ -23,10 +23,12 @@ from .model import (
     Registry,
 )
 from .reader import Obj, Reader, to_decimal
+from .references import display_path, load_reference
 from .registry import read_units
 from .spec_attachments import read_attachments
 from .spec_targets import read_targets
-from .yamlsrc import YMap, YNum, load_yaml, parse_yaml
+from .validate_input import check_notice_numbers
+from .yamlsrc import YList, YMap, YNum, load_yaml, parse_yaml
 
 BATCH_KEYS = ["kind", "profile", "registry", "groups", "units", "notice", "money", "projects", "allocations",
               "expected", "attachments", "targets"]
@@ -36,14 +38,8 @@ NOTICE_KEYS = ["issuer", "mark", "doc_number", "year", "fund_level", "program", 
                "signature", "sign_date", "attachments_inline"]
 PROFILE_KEYS = ["kind", "name", *NOTICE_KEYS]
 DISCLOSURES = ["主动公开", "依申请公开", "不予公开"]
-
-
-def display_path(path: Path) -> str:
-    """A path as the user typed it relative to the working directory, when possible."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+# Longest sensible texts for names that go into the title and the file names (a 2号 title line holds 20).
+LIMITS = {"issuer": 60, "agency": 30, "program": 80, "batch_label": 30, "title": 200}
 
 
 def root_loc(file: str, path: str = "") -> Loc:
@@ -109,51 +105,45 @@ def read_batch(rd: Reader, top: Obj, path: Path) -> Batch | None:
 
 
 def _read_registry(rd: Reader, top: Obj, base: Path) -> Registry | None:
-    ref = top.text("registry")
     registry = Registry("", [], [], {})
-    if ref:
-        target = (base / ref).resolve()
-        data, problems = load_yaml(target, display_path(target))
-        rd.problems.extend(problems)
-        if data is not None:
-            obj = rd.obj(data, root_loc(display_path(target)), ["kind", "name", "groups", "units"], "单位名录")
-            if obj is not None:
-                if obj.text("kind") != "registry":
-                    rd.error(obj.loc("kind"), "单位名录文件应写 kind: registry")
-                registry.name = obj.text("name", default="") or ""
-                registry.source = target
-                read_units(rd, obj, registry)
-        elif not problems:
-            rd.error(top.loc("registry"), f"找不到单位名录文件 {ref}")
+    named = top.has("registry") and isinstance(top.raw("registry"), (str, type(None)))
+    loaded = load_reference(rd, top.text("registry") or "", base, top.loc("registry"), "registry") \
+        if named else None
+    if named and loaded is None:
+        return None  # reported once; checking every unit against an empty registry would only repeat it
+    if loaded is not None:
+        target, data = loaded
+        obj = rd.obj(data, root_loc(display_path(target)), ["kind", "name", "groups", "units"], "单位名录")
+        if obj is not None:
+            registry.name = obj.text("name", default="") or ""
+            registry.source = target
+            read_units(rd, obj, registry)
     if top.has("units") or top.has("groups"):
         read_units(rd, top, registry)
     if not registry.by_id:
-        rd.error(top.loc("registry"), "没有任何单位：请用 registry 引用单位名录，或在 units 中列出单位")
+        if not {"units", "registry"} & set(top.misspelled):
+            rd.error(top.loc("registry"), "没有任何单位：请用 registry 引用单位名录，或在 units 中列出单位")
+        return None  # every unit reference would be "unknown": reported once here
     return registry
 
 
 def _read_profile(rd: Reader, top: Obj, base: Path) -> Obj | None:
-    ref = top.text("profile")
-    if not ref:
+    if not top.has("profile") or not isinstance(top.raw("profile"), (str, type(None))):
+        top.text("profile")  # reports a profile that is not text
         return None
-    target = (base / ref).resolve()
-    data, problems = load_yaml(target, display_path(target))
-    rd.problems.extend(problems)
-    if data is None:
-        if not problems:
-            rd.error(top.loc("profile"), f"找不到发文机关配置文件 {ref}")
+    loaded = load_reference(rd, top.text("profile") or "", base, top.loc("profile"), "profile")
+    if loaded is None:
         return None
-    obj = rd.obj(data, root_loc(display_path(target)), PROFILE_KEYS, "发文机关配置")
-    if obj is not None and obj.text("kind") != "profile":
-        rd.error(obj.loc("kind"), "发文机关配置文件应写 kind: profile")
-    return obj
+    target, data = loaded
+    return rd.obj(data, root_loc(display_path(target)), PROFILE_KEYS, "发文机关配置")
 
 
 def _merged(rd: Reader, top: Obj, profile: Obj | None) -> Obj | None:
     """The notice mapping with the profile's keys underneath (batch wins; slots and doc_number merge)."""
     batch = top.raw("notice")
     if batch is None:
-        rd.error(top.loc(), "缺少必填项「notice」")
+        if "notice" not in top.misspelled:
+            rd.error(top.loc(), "缺少必填项「notice」")
         return None
     if not isinstance(batch, YMap):
         return rd.obj(batch, top.loc("notice"), NOTICE_KEYS, "通知（notice）")
@@ -181,25 +171,26 @@ def _read_notice(rd: Reader, top: Obj, profile: Obj | None) -> Notice | None:
     if obj is None:
         return None
     doc = obj.mapping("doc_number", ["agency", "year", "seq"], "发文字号")
-    if doc is None:
+    check_notice_numbers(rd, obj, doc)
+    if doc is None and "doc_number" not in obj.misspelled:
         rd.error(obj.loc(), "缺少必填项「doc_number」（发文字号：agency / year / seq）")
-    issuer = obj.text("issuer", required=True) or ""
+    issuer = obj.text("issuer", required=True, limit=LIMITS["issuer"]) or ""
     notice = Notice(
         issuer=issuer,
         mark=obj.text("mark") or f"{issuer}文件",
-        doc_agency=(doc.text("agency", required=True) if doc else None) or "",
+        doc_agency=(doc.text("agency", required=True, limit=LIMITS["agency"]) if doc else None) or "",
         doc_year=(doc.integer("year", required=True) if doc else None) or 0,
         doc_seq=(doc.integer("seq", required=True) if doc else None) or 0,
         year=obj.integer("year", required=True) or 0,
         fund_level=obj.text("fund_level", default="") or "",
-        program=obj.text("program", required=True) or "",
+        program=obj.text("program", required=True, limit=LIMITS["program"]) or "",
         addressees=obj.text("addressees", required=True) or "",
         body=_read_paragraphs(rd, obj, "body"),
         printer=obj.text("printer", required=True) or "",
         print_date=obj.date("print_date", required=True) or "",
         loc=obj.loc(),
-        batch_label=obj.text("batch_label"),
-        title=obj.text("title"),
+        batch_label=obj.text("batch_label", limit=LIMITS["batch_label"]),
+        title=obj.text("title", limit=LIMITS["title"]),
         title_with_issuer=obj.boolean("title_with_issuer"),
         title_lines=obj.texts("title_lines"),
         cc=obj.texts("cc"),
@@ -256,7 +247,7 @@ def _read_projects(rd: Reader, top: Obj) -> list[Project]:
             rd.error(obj.loc("parts"), "最多只能有一个分项标为绩效（perf: true）")
         if pid and name:
             projects.append(Project(pid, name, loc, parts))
-    if not projects:
+    if not projects and "projects" not in top.misspelled:
         rd.error(top.loc("projects"), "至少需要一个项目（projects）")
     return projects
 
@@ -265,6 +256,8 @@ def _read_allocations(rd: Reader, top: Obj, projects: list[Project], registry: R
     by_id = {p.id: p for p in projects}
     out: list[Allocation] = []
     seen: dict[str, Loc] = {}
+    if not projects:  # already reported (missing or misspelt projects); every project key would be "unknown"
+        return out
     for item, loc in top.items("allocations"):
         obj = rd.obj(item, loc, ["unit", "advance", "expect_due", *by_id], "分配数")
         if obj is None:
@@ -295,7 +288,10 @@ def _read_allocations(rd: Reader, top: Obj, projects: list[Project], registry: R
 
 def _read_cell(rd: Reader, obj: Obj, project: Project) -> Cell | None:
     value, loc = obj.raw(project.id), obj.loc(project.id)
-    if isinstance(value, YNum):
+    if not isinstance(value, (YMap, YList)):  # a number (or something meant as one: "500", abc, NaN)
+        if value is not None and not isinstance(value, YNum):
+            to_decimal(rd, value, loc, project.id)
+            return None
         if project.parts:
             rd.error(loc, f"项目「{project.name}」按分项（{'、'.join(p.key for p in project.parts)}）填写，不能直接写一个数")
             return None

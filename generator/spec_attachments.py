@@ -74,7 +74,7 @@ def _read_table(rd: Reader, obj: Obj, att: Attachment, projects: list[Project]) 
     ids = [p.id for p in projects]
     att.projects = obj.texts("projects") or ids
     for item, loc in obj.items("projects"):
-        if str(item) not in ids:
+        if str(item) not in ids and ids:  # no projects at all is reported once, where projects should be
             rd.error(loc, f"没有标识为「{item}」的项目（可选：{'、'.join(ids)}）")
     fmt = obj.mapping("format", ["decimals", "thousands", "zero"], "数字格式")
     if fmt is not None:
@@ -103,7 +103,7 @@ def _read_column(rd: Reader, item, loc: Loc, projects: list[Project]) -> Column 
 
 
 def _read_column_kind(rd: Reader, cobj: Obj, loc: Loc, projects: list[Project]) -> Column | None:
-    width = float(cobj.decimal("width")) if cobj.has("width") else None
+    width = cobj.width("width")
     label = cobj.text("label")
     if cobj.has("unit") or cobj.has("code"):
         kind = "unit" if cobj.has("unit") else "code"
@@ -114,7 +114,8 @@ def _read_column_kind(rd: Reader, cobj: Obj, loc: Loc, projects: list[Project]) 
     pid = cobj.text("project", required=True)
     project = next((p for p in projects if p.id == pid), None)
     if pid and project is None:
-        rd.error(cobj.loc("project"), f"没有标识为「{pid}」的项目")
+        if projects:  # no projects at all is reported once, where projects should be
+            rd.error(cobj.loc("project"), f"没有标识为「{pid}」的项目")
         return None
     if cobj.has("part"):
         part = cobj.text("part")

@@ -14,7 +14,9 @@ from decimal import Decimal
 
 import yaml
 
+from . import limits
 from .errors import GeneratorError
+from .yaml_messages import syntax_problem
 from .yamlsrc import SAFE_LOADER
 
 Path_ = tuple  # a key path: str keys and int list indexes
@@ -91,33 +93,6 @@ def node_source(node: yaml.Node) -> str:
     return json.dumps(text, ensure_ascii=False) if _SPECIAL.match(text) else scalar_text(text)
 
 
-MAX_NESTING = 100  # far beyond any spec; libyaml's C parser crashes on tens of thousands of levels
-
-
-def _guard_nesting(text: str) -> None:
-    """Refuse text nested deeper than MAX_NESTING before the C parser sees it (brackets counted outside
-    quotes and comments, and indentation), in linear time."""
-    depth = deepest = 0
-    for line in text.splitlines():
-        quote = None  # reset per line: a stray apostrophe cannot hide the brackets of the lines after it
-        indent = len(line) - len(line.lstrip(" "))
-        deepest = max(deepest, indent // 2)
-        for ch in line:
-            if quote:
-                quote = None if ch == quote else quote
-            elif ch in "\"'":
-                quote = ch
-            elif ch == "#":
-                break
-            elif ch in "[{":
-                depth += 1
-                deepest = max(deepest, depth)
-            elif ch in "]}":
-                depth = max(0, depth - 1)
-        if deepest > MAX_NESTING:
-            raise EditError(f"嵌套超过 {MAX_NESTING} 层，不像批次文件，未保存")
-
-
 class SpecText:
     """The text of a spec and its node tree; every edit splices the text and re-reads the tree."""
 
@@ -127,9 +102,13 @@ class SpecText:
         self._compose()
 
     def _compose(self) -> None:
-        _guard_nesting(self.text)
+        refused = limits.check_text(self.text, "")  # size and nesting before libyaml's recursive composer
+        if refused:
+            raise EditError(refused[0].message)
         try:
             self.root = yaml.compose(self.text, Loader=SAFE_LOADER)
+        except yaml.MarkedYAMLError as e:
+            raise EditError(syntax_problem(e, self.text, "").message) from e
         except yaml.YAMLError as e:
             raise EditError(f"无法解析 YAML：{getattr(e, 'problem', None) or e}") from e
         if self.root is not None and not isinstance(self.root, yaml.MappingNode):

@@ -1,49 +1,47 @@
-"""Fill `{{ slot }}` placeholders in spec text with Jinja (StrictUndefined): a missing slot is a problem."""
+"""Fill `{{ slot }}` placeholders in spec text, in the sandbox (generator/sandbox.py): a missing slot is a problem."""
 
 from __future__ import annotations
-
-import re
-from functools import lru_cache
 
 import jinja2
 
 from .errors import Problem
 from .model import Loc
-
-_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
-
-
-@lru_cache(maxsize=4096)
-def _compile(text: str) -> jinja2.Template:
-    return _ENV.from_string(text)
-
-
-def _undefined(message: str, context: dict) -> str:
-    """A Chinese explanation of a Jinja UndefinedError, listing what is available."""
-    attr = re.search(r"has no attribute '([^']+)'", message)
-    if attr:
-        keys = {k: v for k, v in context.items() if isinstance(v, dict)}
-        owner = next((k for k, v in keys.items() if attr.group(1) not in v and v), None)
-        listing = "；".join(f"{k}：{'、'.join(map(str, v)) or '无'}" for k, v in keys.items())
-        hint = f"（{owner} 下没有「{attr.group(1)}」；可用的引用名 —— {listing}）" if owner else ""
-        return f"填空「{attr.group(1)}」没有取值{hint}"
-    name = re.search(r"'([^']+)' is undefined", message)
-    available = "、".join(sorted(k for k in context if not k.startswith("_")))
-    return f"填空 {{{{ {name.group(1) if name else message} }}}} 没有取值（可用：{available}）"
+from .sandbox import check_text, render_text
 
 
 def fill(text: str | None, context: dict, loc: Loc | None, problems: list[Problem], what: str) -> str:
-    """The text with slots filled; problems (unknown slot, bad syntax) are appended, never raised."""
+    """The text with slots filled; problems (unknown slot, refused construct, bad syntax) are appended, never raised.
+
+    The template is checked before it runs: a text that reaches for anything undocumented is never evaluated.
+    """
     if not text:
         return text or ""
-    if "{{" not in text and "{%" not in text:
+    if "{{" not in text and "{%" not in text and "{#" not in text:
+        return text
+    refusals = check_text(text, context)
+    if refusals:
+        problems.extend(Problem(loc, f"{what}中：{reason}") for reason in refusals)
         return text
     try:
-        return _compile(text).render(context)
+        return render_text(text, context)
     except jinja2.UndefinedError as e:
-        problems.append(Problem(loc, f"{what}中的{_undefined(str(e.message or e), context)}"))
+        problems.append(Problem(loc, f"{what}中的填空没有取值：{_undefined(str(e.message or e))}"))
     except jinja2.TemplateError as e:
-        problems.append(Problem(loc, f"{what}中的填空写法有误：{e}"))
-    except (TypeError, ValueError) as e:
-        problems.append(Problem(loc, f"{what}中的填空调用有误：{e}"))
+        problems.append(Problem(loc, f"{what}中的填空无法填写：{e.message or e}"))
+    except (TypeError, ValueError, ArithmeticError, OverflowError) as e:
+        problems.append(Problem(loc, f"{what}中的填空调用有误：{_plain(e)}"))
     return text
+
+
+def _undefined(message: str) -> str:
+    import re
+
+    attr = re.search(r"has no attribute '([^']+)'", message) or re.search(r"'([^']+)' is undefined", message)
+    return f"「{attr.group(1)}」" if attr else "（某个名字）"
+
+
+def _plain(error: Exception) -> str:
+    """A Python error of a slot call in Chinese words (the argument that was wrong, not Python's English)."""
+    if isinstance(error, TypeError):
+        return "参数不对（fig(项目, 口径, unit=单位, part=分项)；count(项目, unit=单位)）"
+    return "数值无效"

@@ -13,6 +13,7 @@ from .errors import Problem
 from .indicators import L2_TO_L1, level1_of
 from .model import MEASURES
 from .money import ZERO, decimals_of, format_compact
+from .validate_input import check_plain_fields, check_title_lines
 
 VALID_L1 = sorted(set(L2_TO_L1.values()))
 
@@ -20,7 +21,8 @@ VALID_L1 = sorted(set(L2_TO_L1.values()))
 def validate(derived: Derived) -> list[Problem]:
     """All problems of a derived batch, errors and warnings."""
     out: list[Problem] = []
-    for check in (check_inputs, check_expected, check_tables, check_targets, check_attachments):
+    for check in (check_inputs, check_expected, check_tables, check_targets, check_attachments, check_plain_fields,
+                  check_title_lines):
         check(derived, out)
     return out
 

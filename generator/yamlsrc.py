@@ -1,8 +1,10 @@
 """Read YAML safely and keep every value's file:line:column.
 
-PyYAML's SafeLoader composes the node graph (no Python objects are ever built from
-tags); we turn it into dicts and lists that remember where each value stood.
-Duplicate keys, which YAML loaders silently accept, are reported here.
+The text is first bounded (generator/limits.py: size, encoding, characters, nesting); then libyaml's
+parser streams events and we build dicts and lists that remember where each value stood, with an explicit
+stack (no recursion, so no depth can crash us) and a budget on what aliases may add. Tags never build
+Python objects. Duplicate keys, which YAML loaders silently accept, are reported here. Every syntax error is
+translated into Chinese with both places PyYAML knows: where the construct began and where parsing failed.
 """
 
 from __future__ import annotations
@@ -11,12 +13,16 @@ from pathlib import Path
 
 import yaml
 
+from . import limits
 from .errors import Problem
 from .model import Loc
+from .yaml_messages import syntax_problem
 
 Pos = tuple[str, int, int]  # file, line, column (1-based)
 # libyaml's safe loader when PyYAML was built with it (about 6× faster); the pure-Python one otherwise
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STANDARD = "tag:yaml.org,2002:"
+_TYPES = {"str", "int", "float", "bool", "null", "map", "seq", "timestamp"}
 
 
 class YNum(str):
@@ -38,78 +44,189 @@ class YList(list):
     item_pos: list
 
 
-def _pos(file: str, node) -> Pos:
-    return (file, node.start_mark.line + 1, node.start_mark.column + 1)
-
-
-def _convert(node, file: str, problems: list[Problem], path: str):
-    if isinstance(node, yaml.MappingNode):
-        out = YMap()
-        out.pos, out.key_pos, out.val_pos = _pos(file, node), {}, {}
-        for key_node, val_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
-            sub = f"{path}.{key}" if path else str(key)
-            if key in out:
-                f, line, col = _pos(file, key_node)
-                problems.append(Problem(Loc(f, line, col, sub), f"键「{key}」重复出现；YAML 只会保留最后一个值"))
-            out[key] = _convert(val_node, file, problems, sub)
-            out.key_pos[key] = _pos(file, key_node)
-            out.val_pos[key] = _pos(file, val_node)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        out = YList()
-        out.pos, out.item_pos = _pos(file, node), []
-        for i, item in enumerate(node.value):
-            out.append(_convert(item, file, problems, f"{path}[{i}]"))
-            out.item_pos.append(_pos(file, item))
-        return out
-    tag, text = node.tag, node.value
-    if tag.endswith(":null"):
-        return None
-    if tag.endswith(":bool"):
-        return text.lower() in ("true", "yes", "on")
-    if tag.endswith(":int") or tag.endswith(":float"):
-        return YNum(text)
-    return text
+class _Stop(Exception):
+    """Raised inside the event loop when the input is refused as a whole (the problem is already recorded)."""
 
 
 def load_yaml(path: Path, display: str | None = None) -> tuple[object, list[Problem]]:
-    """Parse one YAML file; return (data, problems). Syntax errors become problems, never tracebacks."""
+    """Parse one YAML file; return (data, problems). Bad input becomes problems, never tracebacks."""
     file = display or str(path)
-    problems: list[Problem] = []
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as fh:
+            data = fh.read(limits.MAX_BYTES + 1)
     except FileNotFoundError:
         return None, [Problem(Loc(file, 1, 1, "(文件)"), "找不到文件")]
-    except UnicodeDecodeError as e:
-        return None, [Problem(Loc(file, 1, 1, "(文件)"), f"文件不是 UTF-8 编码：{e.reason}")]
+    except IsADirectoryError:
+        return None, [Problem(Loc(file, 1, 1, "(文件)"), "这是文件夹，不是文件")]
+    except OSError as e:
+        return None, [Problem(Loc(file, 1, 1, "(文件)"), f"无法读取文件（{e.strerror or '系统错误'}）")]
+    text, problems = limits.decode(data, file)
+    if text is None:
+        return None, problems
     return parse_yaml(text, file, problems), problems
 
 
 def parse_yaml(text: str, file: str, problems: list[Problem]):
-    """Compose YAML text with the safe loader and convert it, appending problems."""
+    """Bound, parse and convert YAML text, appending problems; None when nothing usable came out."""
+    text = text.removeprefix("\ufeff")
+    refused = limits.check_text(text, file)
+    if refused:
+        problems.extend(refused)
+        return None
+    builder = _Builder(file, problems)
     try:
-        node = yaml.compose(text, Loader=SAFE_LOADER)
+        for event in yaml.parse(text, Loader=SAFE_LOADER):
+            builder.feed(event)
+    except _Stop:
+        return None
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        reason = e.problem or str(e)
-        lines = text.splitlines()
-        if mark and mark.line < len(lines) and "{{" in lines[mark.line]:
-            reason += "。提示：含 {{ 填空 }} 的文字放在 { } 或 [ ] 里时须加引号，如 text: \"…{{ days }}…\""
-        problems.append(Problem(Loc(file, line, col, "(语法)"), f"YAML 语法错误：{reason}"))
+        problems.append(syntax_problem(e, text, file))
         return None
-    except yaml.reader.ReaderError as e:
-        before = text[: e.position]
-        line, col = before.count("\n") + 1, len(before) - before.rfind("\n")
-        problems.append(Problem(Loc(file, line, col, "(文字)"),
-                                f"文字中含有不可见的控制字符 U+{e.character:04X}（多为从别处粘贴带入），请删除"))
+    except yaml.YAMLError as e:  # a reader error the character check did not foresee
+        problems.append(Problem(Loc(file, 1, 1, "(语法)"), f"YAML 无法读取此文件（{type(e).__name__}）"))
         return None
-    except yaml.YAMLError as e:
-        problems.append(Problem(Loc(file, 1, 1, "(语法)"), f"YAML 语法错误：{e}"))
-        return None
-    if node is None:
-        empty = YMap()
-        empty.pos, empty.key_pos, empty.val_pos = (file, 1, 1), {}, {}
-        return empty
-    return _convert(node, file, problems, "")
+    if builder.root is None:
+        what = "只有一个空值（~）" if builder.has_root else "是空的（没有任何内容）"
+        problems.append(Problem(Loc(file, 1, 1, "(文件)"), f"文件{what}：应为键值映射（如 kind: batch …）"))
+    return builder.root
+
+
+class _Builder:
+    """Turns parser events into YMap/YList/scalars with positions, bounding what aliases add."""
+
+    def __init__(self, file: str, problems: list[Problem]) -> None:
+        self.file, self.problems = file, problems
+        self.stack: list[list] = []  # [container, pending key, key pos, anchor, size, path]
+        self.anchors: dict[str, tuple[object, int]] = {}
+        self.open_anchors: set[str] = set()
+        self.root, self.has_root, self.documents, self.aliases, self.expansion = None, False, 0, 0, 0
+        self.tags: dict[tuple, str] = {}  # implicit tag of a plain scalar's text (the same texts recur)
+
+    def pos(self, event) -> Pos:
+        return (self.file, event.start_mark.line + 1, event.start_mark.column + 1)
+
+    def stop(self, event, message: str, path: str = "(结构)") -> None:
+        f, line, col = self.pos(event)
+        self.problems.append(Problem(Loc(f, line, col, path), message))
+        raise _Stop
+
+    def feed(self, event) -> None:
+        kind = type(event).__name__
+        if kind == "ScalarEvent":  # most events: first
+            self.value(self.scalar(event), event, 1)
+        elif kind == "DocumentStartEvent":
+            self.documents += 1
+            if self.documents > 1:
+                self.stop(event, "文件中有多个 YAML 文档（用 --- 分开）；一个文件只能写一个批次")
+        elif kind == "AliasEvent":
+            self.alias(event)
+        elif kind in ("MappingStartEvent", "SequenceStartEvent"):
+            self.check_tag(event, "map" if kind == "MappingStartEvent" else "seq")
+            container = YMap() if kind == "MappingStartEvent" else YList()
+            container.pos = self.pos(event)
+            if isinstance(container, YMap):
+                container.key_pos, container.val_pos = {}, {}
+            else:
+                container.item_pos = []
+            if event.anchor:
+                self.open_anchors.add(event.anchor)
+            self.stack.append([container, None, None, event.anchor, 1, self.path()])
+        elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+            container, _, _, anchor, size, _ = self.stack.pop()
+            if anchor:
+                self.open_anchors.discard(anchor)
+                self.anchors[anchor] = (container, size)
+            self.value(container, event, size, placed=True)
+
+    def path(self) -> str:
+        if not self.stack:
+            return ""
+        container, key, _, _, _, path = self.stack[-1]
+        if isinstance(container, YList):
+            return f"{path}[{len(container)}]"
+        if key is None:
+            return path
+        return f"{path}.{key}" if path else str(key)
+
+    def check_tag(self, event, default: str) -> None:
+        tag = event.tag
+        if tag and tag != "!" and not (tag.startswith(_STANDARD) and tag[len(_STANDARD):] in _TYPES):
+            f, line, col = self.pos(event)
+            shown = "!!" + tag[len(_STANDARD):] if tag.startswith(_STANDARD) else tag
+            self.problems.append(Problem(Loc(f, line, col, self.path() or "(标签)"),
+                                         f"不支持 YAML 标签「{shown[:40]}」：批次文件只用文字、数字、列表和键值映射"))
+
+    def scalar(self, event):
+        tag = event.tag
+        if tag is None or tag == "!":
+            key = (event.value, event.implicit)
+            tag = self.tags.get(key)
+            if tag is None:
+                tag = self.tags[key] = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+        else:
+            self.check_tag(event, "str")
+        text = event.value
+        if limits.NOT_PRINTABLE.search(text):  # from an escape such as "\ufffe": Word and Excel cannot store it
+            bad = limits.NOT_PRINTABLE.search(text).group()
+            f, line, col = self.pos(event)
+            self.problems.append(Problem(Loc(f, line, col, self.path() or "(文字)"),
+                                         f"文字中含有 Word/Excel 文件不能保存的字符 U+{ord(bad):04X}（多为转义写法 \\u…），请删除"))
+            text = limits.NOT_PRINTABLE.sub("", text)
+        if tag.endswith(":null"):
+            return None
+        if tag.endswith(":bool"):
+            return text.lower() in ("true", "yes", "on", "y")
+        if tag.endswith(":int") or tag.endswith(":float"):
+            return YNum(text)
+        return text
+
+    def alias(self, event) -> None:
+        name = event.anchor
+        if name in self.open_anchors:
+            self.stop(event, f"别名「*{name}」引用了包含它自身的内容（循环引用）", self.path() or "(别名)")
+        if name not in self.anchors:
+            self.stop(event, f"别名「*{name}」没有对应的锚点「&{name}」（锚点须写在别名之前）", self.path() or "(别名)")
+        value, size = self.anchors[name]
+        self.aliases += 1
+        self.expansion += size
+        if self.aliases > limits.MAX_ALIASES:
+            self.stop(event, f"别名（*…）超过 {limits.MAX_ALIASES} 个", self.path() or "(别名)")
+        if self.expansion > limits.MAX_EXPANSION:
+            self.stop(event, f"别名展开后的内容过多（超过 {limits.MAX_EXPANSION} 项）：疑似“YAML 炸弹”，请不要层层引用别名",
+                      self.path() or "(别名)")
+        self.value(value, event, size)
+
+    def value(self, value, event, size: int, placed: bool = False) -> None:
+        """Put a finished value into the open container (or make it the document's root)."""
+        if not placed and type(event).__name__ == "ScalarEvent" and event.anchor:
+            self.anchors[event.anchor] = (value, 1)
+        pos = value.pos if placed else self.pos(event)
+        if not self.stack:
+            self.root, self.has_root = value, True
+            return
+        top = self.stack[-1]
+        top[4] += size
+        container = top[0]
+        if isinstance(container, YList):
+            container.append(value)
+            container.item_pos.append(pos)
+        elif top[1] is None:
+            top[1], top[2] = self.key(value, event, pos), pos
+        else:
+            key, key_pos = top[1], top[2]
+            if key in container:
+                path = f"{top[5]}.{key}" if top[5] else key
+                self.problems.append(Problem(Loc(*key_pos, path), f"键「{key}」重复出现；YAML 只会保留最后一个值"))
+            container[key] = value
+            container.key_pos[key], container.val_pos[key] = key_pos, pos
+            top[1] = None
+
+    def key(self, value, event, pos: Pos) -> str:
+        if isinstance(value, (YMap, YList)):
+            self.problems.append(Problem(Loc(*pos, self.stack[-1][5] or "(键)"), "键应为文字，不能是列表或键值映射"
+                                         "（含 {{ 填空 }} 的文字放在 { } 或 [ ] 里时须加引号）"))
+            return f"?{pos[1]}:{pos[2]}"
+        return event.value if type(event).__name__ == "ScalarEvent" else str(value)
+
+
+_RESOLVER = yaml.SafeLoader("")  # for implicit tag resolution only (int, float, bool, null, timestamp, str)

@@ -12,9 +12,10 @@ from generator.pipeline import check_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = (ROOT / "tests" / "data" / "mini.yaml").read_text(encoding="utf-8")
-CUSTOM = f"""    - layout: {ROOT / 'docs' / 'examples' / 'region-with-notes.yaml'}
+LAYOUT = ROOT / "docs" / "examples" / "region-with-notes.yaml"
+CUSTOM = """    - layout: region-with-notes.yaml
       unit: 乙县财政局
-      fields: {{project_name: 示例能力提升补助资金, local_finance: 乙县财政局}}
+      fields: {project_name: 示例能力提升补助资金, local_finance: 乙县财政局}
       goal: 提升县级医院能力。
       indicators:
         - [数量指标, 受支持的县级医院数量, 1家, 以验收报告为准]
@@ -24,7 +25,9 @@ CUSTOM = f"""    - layout: {ROOT / 'docs' / 'examples' / 'region-with-notes.yaml
 
 @pytest.fixture
 def custom_batch(tmp_path):
-    text = MINI.replace("    layouts: [region_county]", f"    layouts: [region_county, {ROOT / 'docs/examples/region-with-notes.yaml'}]")
+    # a layout file beside the spec: references resolve inside the spec's own folder tree (generator/references.py)
+    (tmp_path / "region-with-notes.yaml").write_bytes(LAYOUT.read_bytes())
+    text = MINI.replace("    layouts: [region_county]", "    layouts: [region_county, region-with-notes.yaml]")
     path = tmp_path / "custom.yaml"
     path.write_text(text + CUSTOM, encoding="utf-8")
     return path
@@ -44,7 +47,7 @@ def test_custom_layout_header_that_does_not_fill_the_grid_is_reported(tmp_path, 
     layout = (ROOT / "docs" / "examples" / "region-with-notes.yaml").read_text(encoding="utf-8")
     broken = tmp_path / "broken.yaml"
     broken.write_text(layout.replace("{field: project_name, span: 4}", "{field: project_name, span: 3}"), encoding="utf-8")
-    text = custom_batch.read_text(encoding="utf-8").replace(str(ROOT / "docs/examples/region-with-notes.yaml"), str(broken))
+    text = custom_batch.read_text(encoding="utf-8").replace("region-with-notes.yaml", "broken.yaml")
     custom_batch.write_text(text, encoding="utf-8")
     messages = [str(p) for p in check_spec(custom_batch).problems]
     assert any("表头第 1 行占 4 列" in m and "共 5 列" in m for m in messages), messages
