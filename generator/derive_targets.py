@@ -136,7 +136,7 @@ def fill_target(layout: Layout, unit: Unit, table: TargetTable, amount: Decimal 
     subtitles = [fill(t, context, layout.loc, problems, "副标题") for t in layout.subtitle_lines]
     rows = _indicator_rows(layout, table, context, problems)
     omitted = tuple(i for i, key in enumerate(layout.header_when) if key and not fields.get(key, table.vars.get(key)))
-    shown = shown_header(layout.header, omitted)
+    shown = layout.shown.setdefault((omitted, id(layout.header)), shown_header(layout.header, omitted))
     texts, numbers = _header_cells(layout, table, shown, {**context, "fields": fields, **fields}, amount, goal,
                                    problems)
     unused = sorted(set(table.vars) - context["v"].used)

@@ -70,8 +70,10 @@ def read_layout(rd: Reader, obj: Obj, name: str) -> Layout:
     header, when = _read_header(rd, obj, fields, formats)
     _check_geometry(rd, header, [_row_loc(obj, "header", i) for i in range(len(header))], width, "表头")
     ind_header = _read_indicator_header(rd, obj, formats)
-    _check_geometry(rd, ind_header, [_row_loc(obj, "indicator_header", i) for i in range(len(ind_header))], width,
-                    "indicator_header（指标表头）")
+    rows_form = all(isinstance(item, YList) for item, _ in obj.items("indicator_header"))
+    ind_locs = [_row_loc(obj, "indicator_header", i) if rows_form else obj.loc("indicator_header")
+                for i in range(len(ind_header))]
+    _check_geometry(rd, ind_header, ind_locs, width, "indicator_header（指标表头）")
     ind_fields = obj.texts("indicator_fields") or ["l2", "name", "value"]
     for f in ind_fields:
         if f not in INDICATOR_FIELDS:
@@ -99,18 +101,19 @@ def _lines(rd: Reader, obj: Obj, key: str, required: bool = False) -> tuple[list
         return [], []
     texts = obj.texts(key)
     locs = [loc for _, loc in obj.items(key)] if isinstance(obj.raw(key), YList) else [obj.loc(key)] * len(texts)
-    for text, loc in zip(texts, locs, strict=False):
-        check_slots(rd, text, loc)
-    return texts, locs
+    return [check_slots(rd, text, loc) for text, loc in zip(texts, locs, strict=False)], locs
 
 
-def check_slots(rd: Reader, text: str | None, loc: Loc) -> None:
-    """A `{{ … }}` syntax error is reported where the text stands, not where it is first filled."""
+def check_slots(rd: Reader, text: str | None, loc: Loc) -> str | None:
+    """The text, or "" when its `{{ … }}` do not parse: the error is reported here, where the text stands,
+    once (not again at every table that would fill it)."""
     if text and ("{{" in text or "{%" in text):
         try:
             _SYNTAX.parse(text)
         except jinja2.TemplateSyntaxError as e:
             rd.error(loc, f"填空写法有误：{e.message}（{{{{ 名称 }}}}，可用的名称见 docs/layouts.md）")
+            return ""
+    return text
 
 
 def _read_formats(rd: Reader, obj: Obj) -> dict[str, CellFormat]:
@@ -237,17 +240,16 @@ def _read_cells(rd: Reader, row, loc: Loc, fields: dict | None, formats: dict, w
     cells = []
     for item, cloc in rd.items(row, loc, what):
         if isinstance(item, str):
-            check_slots(rd, item, cloc)
-            cells.append(HeaderCell(text=item, loc=cloc))
+            cells.append(HeaderCell(text=check_slots(rd, item, cloc), loc=cloc))
             continue
         cobj = rd.obj(item, cloc, CELL_KEYS if fields is not None else ["text", "span", "rowspan", "align"], "单元格")
         if cobj is None:
             continue
-        text = cobj.text("default") if cobj.has("default") else cobj.text("text")
+        key = "default" if cobj.has("default") else "text"
+        text = check_slots(rd, cobj.text(key), cobj.loc(key))
         cell = HeaderCell(max(cobj.integer("span", default=1) or 1, 1), max(cobj.integer("rowspan", default=1) or 1, 1),
                           text, cobj.text("field"), cobj.choice("value", ["amount", "goal"]),
                           cobj.choice("align", ALIGNS, "center"), _format_of(rd, cobj, "format", formats), cloc)
-        check_slots(rd, text, cobj.loc("default" if cobj.has("default") else "text"))
         if cell.field and cell.field not in (fields or {}):
             rd.error(cobj.loc("field"), f"表头字段「{cell.field}」未在 fields 中声明")
         if cobj.has("default") and not cell.field:

@@ -401,6 +401,8 @@ class Layout:
     number_format: CellFormat | None = None  # the amount's format where a cell names none
     repeat_header: bool = True  # the indicator header rows repeat on every page a table breaks across
     title_locs: list[Loc] = field(default_factory=list)
+    # (omitted header rows, id of header) → the rows printed: built once, shared by the tables that omit them
+    shown: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def title_lines(self) -> list[str]:
