@@ -153,3 +153,9 @@ def test_sheet_names_come_from_the_template():
     assert workbook().sheetnames == ["封面", "1.高标准农田建设项目", "2.动物疫病防控项目", "3.农村人居环境整治项目",
                                      "4.农业技术推广体系改革与建设补助（当年无资金，仅列目标）", "5.种粮农民一次性补贴发放",
                                      "6.农机购置与应用补贴", "7.巩固拓展脱贫攻坚成果同乡村振兴有效衔接项目"]
+
+
+def test_the_workbook_is_a_valid_package():
+    from test_xlsx_writer import check_package
+
+    check_package(built()[1][f"{NAME}.xlsx"])
