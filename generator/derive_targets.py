@@ -209,6 +209,13 @@ def _indicator_rows(layout: Layout, table: TargetTable, context: dict, problems:
     return rows
 
 
+def fill_sheet_names(template: str, views: list[TargetView], context: dict, loc, problems: list) -> list[str]:
+    """One Excel sheet name per table from a template: index (1, 2, …), title, unit, fields, v."""
+    return [fill(template, {**context, "unit": v.unit, "fields": v.fields, "title": v.title, "index": i,
+                            "v": v.table.vars}, loc, problems, "工作表名")
+            for i, v in enumerate(views, 1)]
+
+
 def number_indicators(indicators: list[Indicator], numbering: str) -> list[IndicatorRow]:
     """一级 from the canonical tree; 指标N： restarting per 二级 (per_l2) or running (per_table)."""
     rows, counter, last_l2 = [], 0, None

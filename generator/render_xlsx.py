@@ -327,6 +327,7 @@ WRITERS = {
     "allocation_table": lambda wb, pal, derived, item: write_allocation(wb, pal, derived.tables[item.number],
                                                                         item.number),
     "target_tables": lambda wb, pal, derived, item: write_targets(wb, pal, item.number, item.title,
-                                                                  derived.targets_for(item), item.attachment.flow),
+                                                                  derived.targets_for(item), item.attachment.flow,
+                                                                  derived.sheet_names.get(item.number)),
     "feedback_form": lambda wb, pal, derived, item: write_feedback(wb, pal, item),
 }

@@ -139,3 +139,23 @@ def test_an_unknown_slot_in_a_header_cell_is_reported_at_the_cell(tmp_path, cust
     text = GOOD.replace("- [{text: 年度目标}, {value: goal, span: 4}]", '- [{text: "{{ nosuch }}目标"}, {value: goal, span: 4}]')
     found = layout_problems(tmp_path, custom_batch, text)
     assert any("my-layout.yaml:10:6: header[3][0]" in m and "nosuch" in m for m in found), found
+
+
+def test_sheet_names_of_a_notice_attachment_from_a_template(custom_batch):
+    import openpyxl
+
+    from generator.pipeline import render_spec
+
+    text = custom_batch.read_text(encoding="utf-8").replace(
+        "    title: 中央对地方转移支付区域绩效目标表\n",
+        '    title: 中央对地方转移支付区域绩效目标表\n    sheet_name: "{{ index }}-{{ unit.name }}{{ fields.project_name[:2] }}"\n')
+    custom_batch.write_text(text, encoding="utf-8")
+    report, files = render_spec(custom_batch)
+    assert report.ok, [str(p) for p in report.problems]
+    data = next(b for n, b in files.items() if n.endswith(".xlsx") and "绩效目标表" in n)
+    names = openpyxl.load_workbook(io.BytesIO(data)).sheetnames
+    assert names == [f"{i}-{v.unit.name}示例" for i, v in enumerate(report.derived.targets, 1)]
+    broken = text.replace("{{ index }}-", "{{ nosuch }}-")
+    custom_batch.write_text(broken, encoding="utf-8")
+    found = [str(p) for p in check_spec(custom_batch).errors]
+    assert any("custom.yaml:" in m and ".sheet_name" in m and "nosuch" in m for m in found), found
