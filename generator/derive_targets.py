@@ -171,7 +171,8 @@ def _header_cells(layout: Layout, table: TargetTable, rows: list[list[HeaderCell
             if cell.value == "amount":
                 fmt = cell.format or layout.number_format
                 numbers[key] = (amount, fmt)
-                texts[key] = format_number(amount, fmt)
+                # without a format, the amount prints as the document's context spells it ({{ amount }})
+                texts[key] = format_number(amount, fmt) if fmt or "amount" not in context else str(context["amount"])
             elif cell.value == "goal":
                 texts[key] = goal
             elif cell.field:
