@@ -239,7 +239,7 @@ def plain_target(view: TargetView) -> Target:
         spans = {"l1": l1_span, "l2": l2_span}
         cells = ["" if spans.get(role, 1) == 0 else _indicator_text(row, role) for role in layout.grid]
         indicators.append(Indicator(cells, l1_span, l2_span, row.source.weight))
-    header_names = list(layout.indicator_header) + [""] * (len(layout.grid) - len(layout.indicator_header))
+    header_names = list(layout.indicator_texts) + [""] * (len(layout.grid) - len(layout.indicator_texts))
     return Target(view.title, view.subtitle or "", header, len(layout.grid), list(layout.grid), list(layout.widths),
                   header_names, indicators, view.unit.name, view.amount, view.table.layout)
 

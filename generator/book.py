@@ -12,9 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import layouts
-from .derive_targets import TargetView, fill_target
+from .derive_targets import TargetView, fill_sheet_names, fill_target
 from .errors import Problem
-from .figures import unit_slots
 from .model import Loc, Registry, Targets, Unit
 from .reader import Obj, Reader
 from .registry import read_units
@@ -129,9 +128,7 @@ def derive_book(book: Book) -> tuple[BookView, list[Problem]]:
     cover = book.cover
     titles = [fill(t, context, cover.loc, problems, "封面标题") for t in cover.title_lines] if cover else []
     lines = [fill(t, context, cover.loc, problems, "封面") for t in cover.lines] if cover else []
-    sheets = [fill(book.sheet_name, {**context, "unit": unit_slots(v.unit), "fields": v.fields, "title": v.title,
-                                     "index": i}, locs.get("sheet_name", book.loc), problems, "工作表名")
-              for i, v in enumerate(views, 1)]
+    sheets = fill_sheet_names(book.sheet_name, views, context, locs.get("sheet_name", book.loc), problems)
     return BookView(book, views, name, titles, lines, sheets), problems
 
 

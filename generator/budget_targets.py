@@ -1,5 +1,5 @@
 """The 项目绩效目标表 of a budget in Excel: the views budget_derive made, one sheet each, written by the
-layouts engine (render_xlsx.write_target); Word prints the same views with docx_targets."""
+layouts engine (xlsx_targets.write_targets); Word prints the same views with docx_targets."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from datetime import datetime
 from .derive_targets import TargetView
 from .docx_package import STYLES, load_template, section_variant, sized_styles, table_styles, write_docx
 from .docx_targets import target_tables_pieces
-from .render_xlsx import _print_setup, _set_widths, _target_widths, write_target
 from .xlsx_styles import Palette, load_styles
-from .xlsx_writer import SHEET_FORBIDDEN, Workbook
+from .xlsx_targets import write_targets
+from .xlsx_writer import Workbook
 
 
 def targets_workbook(views: list[TargetView], title: str, created: datetime, styles: dict | None = None) -> bytes:
@@ -20,14 +20,10 @@ def targets_workbook(views: list[TargetView], title: str, created: datetime, sty
     wb = Workbook(buf)
     wb.set_properties({"title": title, "author": views[0].unit.name if views else "", "created": created})
     pal = Palette(wb, styles if styles is not None else load_styles())
-    for n, view in enumerate(views, 1):
-        name = SHEET_FORBIDDEN.sub("", f"{n}、{view.fields['project_name']}")[:31].strip("'")
-        ws = wb.add_worksheet(name)
-        widths = _target_widths([view])
-        _set_widths(ws, widths)
-        bottom = write_target(ws, pal, view, 0, None, widths)
-        _print_setup(ws, sum(widths) > 100, bottom - 1, len(widths) - 1, None)
-    if not views:
+    if views:  # a sheet per table, named N、<项目名称> (unique, ≤ 31 characters)
+        names = [f"{n}、{view.fields['project_name']}" for n, view in enumerate(views, 1)]
+        write_targets(wb, pal, None, title, views, "per_page", names)
+    else:
         wb.add_worksheet("绩效目标表")
     wb.close()
     return buf.getvalue()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .derive_notice import NoticeView, build_notice, fund_name, notice_context
 from .derive_tables import TableView, build_table
-from .derive_targets import TargetView, build_target
+from .derive_targets import TargetView, build_target, fill_sheet_names
 from .model import Batch
 from .sums import Numbered, Sums, derive_sums, number_attachments
 from .textfill import fill
@@ -45,6 +45,7 @@ class Derived:
     letters: dict[str, LetterView]  # by attachment number
     recipients: list[Recipient]  # rows of recipients_table that need a target table
     recipients_table: str | None  # the number of targets.required_for's table
+    sheet_names: dict[str, list[str]] = field(default_factory=dict)  # target_tables attachment → a name per table
 
     def targets_for(self, numbered: Numbered) -> list[TargetView]:
         """The target tables that a target_tables attachment holds, in spec order."""
@@ -82,7 +83,13 @@ def derive_batch(batch: Batch) -> tuple[Derived, list]:
     table = next((x.number for x in numbered if batch.targets.required_for and
                   x.attachment.key == batch.targets.required_for and x.number in tables), None)
     recipients = _recipients(batch, sums, tables[table]) if table else []
-    return Derived(batch, sums, numbered, tables, targets, notice, letters, recipients, table), problems
+    derived = Derived(batch, sums, numbered, tables, targets, notice, letters, recipients, table)
+    for x in numbered:
+        if "sheet_name" in x.attachment.options:
+            template, loc = x.attachment.options["sheet_name"]
+            derived.sheet_names[x.number] = fill_sheet_names(template or "", derived.targets_for(x), context, loc,
+                                                             problems)
+    return derived, problems
 
 
 def _recipients(batch: Batch, sums: Sums, view: TableView) -> list[Recipient]:

@@ -1,8 +1,11 @@
 """Performance target tables (绩效目标表) as WordprocessingML text, laid out entirely by their layout file.
 
-A layout's header block (cells with span/rowspan), its indicator header and its grid roles decide
-every cell; a province that adds a layout file needs no change here. 一级 and 二级 cells, and the
-leading 绩效指标 label column, are merged vertically (w:vMerge) over the indicators they head.
+A layout's header block (cells with span/rowspan), its indicator header (one or more rows, spans
+allowed) and its grid columns (roles, spans, formats) decide every cell; a province that adds a layout
+file needs no change here. 一级 and 二级 cells (and columns marked `merge`), and the leading 绩效指标
+label column, are merged vertically (w:vMerge) over the indicators they head. With `repeat_header`
+(the default) the indicator grid is its own table right under the header block, so that its header
+rows (w:tblHeader) repeat on every page the table breaks across: Word repeats only a table's first rows.
 Fonts, alignment and borders are the template's styles (表格-文字, 表格-表头, 绩效目标表-标题, …) at the
 size chosen here; the tables come out one at a time, so thousands of them are never one string.
 """
@@ -18,6 +21,7 @@ from .errors import RenderError
 from .model import HeaderCell, Layout
 from .ooxml import (
     CELL,
+    CELL_FIGURE,
     CELL_HEAD,
     CELL_JUSTIFY,
     TARGET_SUBTITLE,
@@ -37,7 +41,9 @@ SIZES = (21, 18)  # 五号 when the layout's character widths fit the text width
 SLACK = 1.05  # a label exactly as wide as its cell still wraps in LibreOffice
 MARGINS = (57, 28)  # cell margins: 1 mm, or 0.5 mm when the layout's widths do not fit even at 小五
 ROW_HEIGHT = 1.8  # minimum row height in em: forms read better with air above and below
-_ROW_TEXT = {"l1", "l2", "name", "value"}
+# Between the header block's table and the grid's: a paragraph 1 twip high, so the two read as one table.
+JOIN = ('<w:p><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="1" w:lineRule="exact"/>'
+        '<w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>')
 CENTRED_ROLES = {"label", "l1", "l2", "value", "basis", "prev", "weight", "rule", "evidence"}
 
 
@@ -62,45 +68,63 @@ class Frame:
     size: int
     margin: int
     height: int
-    paras: dict[str, str] = field(default_factory=dict)  # role or alignment → paragraph start (w:p and w:pPr)
+    paras: dict[str, str] = field(default_factory=dict)  # alignment (or "head") → paragraph start (w:p and w:pPr)
     table_open: str = ""
     tr_open: str = ""
+    tr_head: str = ""  # a row that repeats on every page (w:tblHeader)
     fixed: dict[tuple[int, int], str] = field(default_factory=dict)  # (header row, col) → finished cell
     indicator_header: tuple[str, str] = ("", "")  # without / with indicator rows below
-    shells: list[list[str]] = field(default_factory=list)
+    shells: list[list[str]] = field(default_factory=list)  # per grid role
     restarts: list[list[str]] = field(default_factory=list)
     continued: list[str] = field(default_factory=list)
+    column_paras: list[str] = field(default_factory=list)  # per grid role: its paragraph start
 
     def build(self, styles: TableStyles) -> Frame:
         """Prebuild the constant XML pieces of this frame, in the template's cell styles at its size."""
         widths = self.widths
         centre, left = styled_p(styles(CELL, self.size)), styled_p(styles(CELL_JUSTIFY, self.size))
-        self.paras = {role: centre if role in CENTRED_ROLES else left for role in self.layout.grid}
-        self.paras |= {"center": centre, "both": left, "head": styled_p(styles(CELL_HEAD, self.size))}
+        self.paras = {"center": centre, "left": left, "both": left, "right": styled_p(styles(CELL_FIGURE, self.size)),
+                      "head": styled_p(styles(CELL_HEAD, self.size))}
         self.table_open = table_open(widths, self.margin, styles.borders)
         self.tr_open = row("", height=self.height)[: -len("</w:tr>")]
+        self.tr_head = row("", header=True, height=self.height)[: -len("</w:tr>")]
         for r, placed in enumerate(self.header):
             for pc in placed:
                 w = sum(widths[pc.col:pc.col + pc.span])
                 if pc.source is None:
                     self.fixed[(r, pc.col)] = _text_cell("", w, centre, span=pc.span, vmerge=pc.vmerge)
                 elif not _varies(pc.source):
-                    self.fixed[(r, pc.col)] = _text_cell(pc.source.text or "", w, self.paras[_align(pc.source)],
+                    self.fixed[(r, pc.col)] = _text_cell(pc.source.text or "", w, self.paras[pc.source.align],
                                                          pc.span, pc.vmerge)
         self.indicator_header = tuple(self._indicator_header(has) for has in (False, True))
-        self.shells = [cell("\x00", w).split("\x00") for w in widths]
-        self.restarts = [cell("\x00", w, vmerge="restart").split("\x00") for w in widths]
-        self.continued = [_text_cell("", w, centre, vmerge="continue") for w in widths]
+        columns = self.layout.grid_columns
+        spans = [(sum(widths[c.col:c.col + c.span]), c.span) for c in columns]
+        self.shells = [cell("\x00", w, span).split("\x00") for w, span in spans]
+        self.restarts = [cell("\x00", w, span, vmerge="restart").split("\x00") for w, span in spans]
+        self.continued = [_text_cell("", w, centre, span, vmerge="continue") for w, span in spans]
+        self.column_paras = [self.paras[_column_align(c)] for c in columns]
         return self
 
     def _indicator_header(self, has_rows: bool) -> str:
-        """The row of column titles; the 绩效指标 label cell starts a merge down the indicator rows."""
-        cells = [self.tr_open]
-        for j, (role, text) in enumerate(zip(self.layout.grid, self.layout.indicator_header, strict=True)):
-            vmerge = "restart" if role == "label" and has_rows else None
-            cells.append(_text_cell(text, self.widths[j], self.paras["head"], vmerge=vmerge))
-        cells.append("</w:tr>")
-        return "".join(cells)
+        """The rows of column titles (they repeat on every page); the cell over the 绩效指标 label column
+        starts a merge down the indicator rows."""
+        layout = self.layout
+        label = next((c.col for c in layout.grid_columns if c.role == "label"), None)
+        placed_rows = place_rows(layout.indicator_rows, layout.width, layout, "indicator_header")
+        tr = self.tr_head if layout.repeat_header else self.tr_open
+        out = []
+        for r, placed in enumerate(placed_rows):
+            out.append(tr)
+            for pc in placed:
+                vmerge = pc.vmerge
+                ends_here = pc.source is None or pc.source.rowspan == len(placed_rows) - r
+                if pc.col == label and has_rows and pc.source is not None and ends_here:
+                    vmerge = "restart"
+                w = sum(self.widths[pc.col:pc.col + pc.span])
+                text = pc.source.text if pc.source is not None else ""
+                out.append(_text_cell(text or "", w, self.paras["head"], pc.span, vmerge))
+            out.append("</w:tr>")
+        return "".join(out)
 
 
 def target_tables_xml(views: list[TargetView], flow: str, text_width: int | None = None,
@@ -114,23 +138,26 @@ def target_tables_pieces(views: list[TargetView], flow: str, styles: TableStyles
                          text_width: int | None = None) -> Iterator[str]:
     """target_tables_xml in pieces, one table (with its titles) at a time."""
     width = text_width or TEXT_WIDTH
-    frames: dict[int, Frame] = {}
+    frames: dict[tuple, Frame] = {}
     for view in views:
-        if id(view.layout) not in frames:
+        key = (id(view.layout), view.omitted)
+        if key not in frames:
             same = [v for v in views if v.layout is view.layout]
-            frames[id(view.layout)] = layout_frame(view.layout, width, same, styles)
+            frames[key] = layout_frame(view.layout, width, same, styles, view.header_rows)
     gap = '<w:p><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0"/></w:pPr></w:p>'
     for i, view in enumerate(views):
-        frame = frames[id(view.layout)]
+        frame = frames[(id(view.layout), view.omitted)]
         out: list[str] = []
         if i and flow == "continuous":
             out.append(gap)
-        out.append(_title(view.title, TARGET_TITLE, page_break=bool(i) and flow == "per_page",
-                          close=not view.subtitle))
-        if view.subtitle:
-            out.append(_title(view.subtitle, TARGET_SUBTITLE))
+        lines = [(t, TARGET_TITLE) for t in view.title_lines] + [(t, TARGET_SUBTITLE) for t in view.subtitle_lines]
+        for k, (text, style) in enumerate(lines):
+            out.append(_title(text, style, page_break=not k and bool(i) and flow == "per_page",
+                              close=k == len(lines) - 1))
         out.append(frame.table_open)
         _header_block(view, frame, out)
+        if frame.header and frame.layout.repeat_header and view.rows:
+            out.append("</w:tbl>" + JOIN + frame.table_open)  # the grid's own table: its header rows can repeat
         out.append(frame.indicator_header[bool(view.rows)])
         _indicator_rows(view.rows, frame, out)
         out.append("</w:tbl>")
@@ -138,18 +165,19 @@ def target_tables_pieces(views: list[TargetView], flow: str, styles: TableStyles
 
 
 def _title(text: str, style: str, page_break: bool = False, close: bool = True) -> str:
-    """A title line in its style; the space after it is the subtitle's when one follows (close=False)."""
+    """A title line in its style; the space after it belongs to the last line (close=False: no space)."""
     props = f'<w:pStyle w:val="{style}"/>' + ("<w:pageBreakBefore/>" if page_break else "")
     if not close:
         props += '<w:spacing w:after="0"/>'
     return f"<w:p><w:pPr>{props}</w:pPr>{text_runs(text)}</w:p>"
 
 
-def layout_frame(layout: Layout, width: int, views: list[TargetView], styles: TableStyles) -> Frame:
+def layout_frame(layout: Layout, width: int, views: list[TargetView], styles: TableStyles,
+                 header_rows: list[list[HeaderCell]] | None = None) -> Frame:
     """Place a layout's header cells and size its table: 五号 when the layout's widths (characters) fit,
     else 小五. Columns keep the layout's proportions but widen so that their labels stay on one line,
     or where that would squeeze the others, break at most once."""
-    header = place_header(layout)
+    header = place_rows(layout.header if header_rows is None else header_rows, layout.width, layout, "header")
     one, two = (label_widths(layout, header, views, lines) for lines in (1, 2))
     chars = sum(max(w, n) for w, n in zip(layout.widths, two, strict=True))
     fits = [s for s in SIZES if chars * s * 10 + len(two) * 2 * MARGINS[0] <= width]
@@ -178,21 +206,20 @@ def _raise_to(widths: list[float], floor: list[float]) -> list[float] | None:
 
 
 def label_widths(layout: Layout, header: list[list[Placed]], views: list[TargetView], lines: int) -> list[float]:
-    """Per grid column, the em width its labels need on `lines` lines (1 or 2): the indicator header,
+    """Per grid column, the em width its labels need on `lines` lines (1 or 2): the indicator header's and
     the layout's literal one-column header texts, and the 一级/二级 names of these views."""
     width = cjk_em if lines == 1 else _two_lines
-    need = [0.0] * len(layout.grid)
-    for j, text in enumerate(layout.indicator_header[:len(need)]):
-        need[j] = width(text)
-    for placed in header:
+    need = [0.0] * layout.width
+    indicator = place_rows(layout.indicator_rows, layout.width, layout, "indicator_header")
+    for placed in [*header, *indicator]:
         for pc in placed:
             hc = pc.source
             if hc and pc.span == 1 and hc.text and "{" not in hc.text:
                 need[pc.col] = max(need[pc.col], width(hc.text))
-    for j, role in enumerate(layout.grid):
-        if role in ("l1", "l2"):
-            names = {getattr(r, role) for v in views for r in v.rows}
-            need[j] = max([need[j], *(width(t) for t in names)])
+    for column in layout.grid_columns:
+        if column.role in ("l1", "l2") and column.span == 1:
+            names = {getattr(r, column.role) for v in views for r in v.rows}
+            need[column.col] = max([need[column.col], *(width(t) for t in names)])
     return need
 
 
@@ -203,11 +230,15 @@ def _two_lines(text: str) -> float:
 
 
 def place_header(layout: Layout) -> list[list[Placed]]:
-    """Header rows as grid positions: a cell with rowspan N leaves a continuation in the N-1 rows below."""
-    n = len(layout.grid)
+    """The layout's header rows as grid positions."""
+    return place_rows(layout.header, layout.width, layout, "header")
+
+
+def place_rows(rows: list[list[HeaderCell]], n: int, layout: Layout, what: str) -> list[list[Placed]]:
+    """Rows of cells as grid positions: a cell with rowspan N leaves a continuation in the N-1 rows below."""
     pending: dict[int, tuple[int, int]] = {}  # column → (rows still to cover, span)
     out = []
-    for r, cells in enumerate(layout.header, 1):
+    for r, cells in enumerate(rows, 1):
         placed, col, queue = [], 0, list(cells)
         while col < n:
             if col in pending:
@@ -225,11 +256,11 @@ def place_header(layout: Layout) -> list[list[Placed]]:
             placed.append(Placed(col, hc.span, hc, "restart" if hc.rowspan > 1 else None))
             col += hc.span
         if col != n or queue:
-            what = f"多出 {len(queue)} 个单元格" if queue else f"各单元格 span 之和为 {col}"
-            raise RenderError(f"{layout.loc.file}: 表样「{layout.name}」header 第 {r} 行{what}，grid 有 {n} 列")
+            found = f"多出 {len(queue)} 个单元格" if queue else f"各单元格 span 之和为 {col}"
+            raise RenderError(f"{layout.loc.file}: 表样「{layout.name}」{what} 第 {r} 行{found}，grid 有 {n} 列")
         out.append(placed)
     if pending:
-        raise RenderError(f"{layout.loc.file}: 表样「{layout.name}」header 的 rowspan 超出表头行数")
+        raise RenderError(f"{layout.loc.file}: 表样「{layout.name}」{what} 的 rowspan 超出表头行数")
     return out
 
 
@@ -243,8 +274,11 @@ def _varies(hc: HeaderCell) -> bool:
     return bool(hc.field or hc.value or (hc.text and ("{{" in hc.text or "{%" in hc.text)))
 
 
-def _align(hc: HeaderCell) -> str:
-    return "both" if hc.align == "left" else "center"
+def _column_align(column) -> str:
+    """A grid column's alignment: as the layout says, else centred except 三级指标 (left, justified)."""
+    if column.align:
+        return column.align
+    return "center" if column.role in CENTRED_ROLES else "left"
 
 
 def _text_cell(text: str, width: int, start: str, span: int = 1, vmerge: str | None = None) -> str:
@@ -261,7 +295,7 @@ def _header_block(view: TargetView, frame: Frame, out: list[str]) -> None:
             done = fixed.get((r, pc.col))
             if done is None:
                 w = sum(widths[pc.col:pc.col + pc.span])
-                done = _text_cell(header_text(pc.source, view), w, frame.paras[_align(pc.source)], pc.span,
+                done = _text_cell(header_text(pc.source, view), w, frame.paras[pc.source.align], pc.span,
                                   pc.vmerge)
             out.append(done)
         out.append("</w:tr>")
@@ -281,21 +315,26 @@ def merge_marks(values: list[object]) -> list[str | None]:
 
 
 def _indicator_rows(rows: list[IndicatorRow], frame: Frame, out: list[str]) -> None:
-    """Indicator rows; 一级 and 二级 cells merge down over runs of equal names, the label column throughout."""
-    grid = frame.layout.grid
-    marks = {"l1": merge_marks([r.l1 for r in rows]), "l2": merge_marks([(r.l1, r.l2) for r in rows])}
-    shells, restarts, continued, paras = frame.shells, frame.restarts, frame.continued, frame.paras
+    """Indicator rows; 一级, 二级 and `merge` columns merge down over runs of equal values (二级 within its
+    一级), the label column throughout."""
+    columns = frame.layout.grid_columns
+    marks = {}
+    for c in columns:
+        if c.role == "l1":
+            marks[c.role] = merge_marks([r.l1 for r in rows])
+        elif c.role == "l2":
+            marks[c.role] = merge_marks([(r.l1, r.l2) for r in rows])
+        elif c.merge and c.role != "label":
+            marks[c.role] = merge_marks([r.text(c.role) for r in rows])
+    shells, restarts, continued, paras = frame.shells, frame.restarts, frame.continued, frame.column_paras
     for i, r in enumerate(rows):
         out.append(frame.tr_open)
-        for j, role in enumerate(grid):
+        for j, c in enumerate(columns):
+            role = c.role
             mark = marks[role][i] if role in marks else "continue" if role == "label" else None
             if mark == "continue":
                 out.append(continued[j])
                 continue
-            if role in _ROW_TEXT:
-                text = getattr(r, role)
-            else:
-                text = r.extra.get(role, "")
             shell = restarts[j] if mark == "restart" else shells[j]
-            out.append(f"{shell[0]}{paras[role]}{text_runs(text)}</w:p>{shell[1]}")
+            out.append(f"{shell[0]}{paras[j]}{text_runs(r.text(role))}</w:p>{shell[1]}")
         out.append("</w:tr>")

@@ -242,6 +242,7 @@ class Indicator:
     loc: Loc
     extra: dict[str, str] = field(default_factory=dict)  # basis, prev, weight, rule, evidence
     weight: Decimal | None = None
+    numbers: dict[str, Decimal] = field(default_factory=dict)  # values typed as YAML numbers, by role
 
 
 @dataclass
@@ -341,15 +342,40 @@ class Batch:
 
 
 @dataclass
+class CellFormat:
+    """How a number prints in a target-table cell; Excel gets the number with the matching number format."""
+
+    decimals: int | None = None  # None: as many as the value carries (4000, 56.5)
+    thousands: bool = False  # 1,234.00
+    zero: str | None = None  # text printed for zero ("-", ""); None: the number itself
+    blank: str = ""  # text printed where the table gives no value
+
+
+@dataclass
 class HeaderCell:
-    """One cell of a target layout's header block: literal text, a spec field, or a derived value."""
+    """One cell of a target layout's header block or indicator header: literal text, a spec field, or a
+    derived value."""
 
     span: int = 1
     rowspan: int = 1
-    text: str | None = None  # Jinja text ({{ amount }} allowed)
+    text: str | None = None  # Jinja text ({{ amount }} allowed); the default label of a field cell
     field: str | None = None  # a header field filled by the spec
     value: str | None = None  # amount | goal
-    align: str = "center"
+    align: str = "center"  # center | left | right
+    format: CellFormat | None = None  # numbers (the amount, a numeric field) print in this format
+    loc: Loc | None = None  # where the cell stands in the layout file
+
+
+@dataclass
+class GridColumn:
+    """One role of the indicator grid: which indicator value it shows, over how many grid columns."""
+
+    role: str
+    col: int  # first grid column
+    span: int = 1
+    format: CellFormat | None = None  # numbers typed in this column print in this format
+    align: str | None = None  # center | left | right; None: the role's usual alignment
+    merge: bool = False  # equal consecutive values merge vertically (always so for l1, l2)
 
 
 @dataclass
@@ -358,13 +384,57 @@ class Layout:
 
     name: str
     title: str
-    grid: list[str]
-    widths: list[float]
+    grid: list[str]  # roles, left to right (one per GridColumn)
+    widths: list[float]  # one per grid column (a role spanning 2 columns has 2)
     fields: dict[str, str]
     header: list[list[HeaderCell]]
-    indicator_header: list[str]
+    indicator_header: list  # texts or HeaderCells (one row), or rows of HeaderCells
     indicator_fields: list[str]
     loc: Loc
     subtitle: str | None = None
     numbering: str = "none"  # none | per_l2 | per_table
     weight_total: Decimal | None = None
+    titles: list[str] = field(default_factory=list)  # every title line (title is the first)
+    subtitles: list[str] = field(default_factory=list)  # every sub-title line (subtitle is the first)
+    columns: list[GridColumn] = field(default_factory=list)
+    header_when: list[str | None] = field(default_factory=list)  # per header row: the field that must be filled
+    number_format: CellFormat | None = None  # the amount's format where a cell names none
+    repeat_header: bool = True  # the indicator header rows repeat on every page a table breaks across
+    title_locs: list[Loc] = field(default_factory=list)
+    # (omitted header rows, id of header) → the rows printed: built once, shared by the tables that omit them
+    shown: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def title_lines(self) -> list[str]:
+        """Every title line."""
+        return self.titles or [self.title]
+
+    @property
+    def subtitle_lines(self) -> list[str]:
+        """Every sub-title line."""
+        return self.subtitles or ([self.subtitle] if self.subtitle else [])
+
+    @property
+    def grid_columns(self) -> list[GridColumn]:
+        """The grid's roles with their columns and spans (one column each unless the layout says so)."""
+        if [c.role for c in self.columns] == self.grid:
+            return self.columns
+        return [GridColumn(role, i) for i, role in enumerate(self.grid)]
+
+    @property
+    def width(self) -> int:
+        """How many grid columns the table has."""
+        return sum(c.span for c in self.grid_columns)
+
+    @property
+    def indicator_rows(self) -> list[list[HeaderCell]]:
+        """The indicator header as rows of cells."""
+        items = self.indicator_header
+        if items and all(isinstance(r, list) for r in items):
+            return items
+        return [[HeaderCell(text=c) if isinstance(c, str) else c for c in items]]
+
+    @property
+    def indicator_texts(self) -> list[str]:
+        """The indicator header's texts, row by row."""
+        return [c.text or "" for row in self.indicator_rows for c in row]

@@ -14,17 +14,9 @@ from .docx_package import STYLES, load_template, section_variant, sized_styles, 
 from .docx_targets import target_tables_pieces
 from .ooxml import TARGET_SUBTITLE, text_runs
 from .render import safe_file_name
-from .render_xlsx import (
-    CHINESE_DATE,
-    FIXED_DATE,
-    WIDE,
-    _print_setup,
-    _set_widths,
-    _target_widths,
-    unique_sheet_names,
-    write_target,
-)
-from .xlsx_styles import Palette, load_styles, merge_text, row_height
+from .render_xlsx import CHINESE_DATE, FIXED_DATE
+from .xlsx_styles import Palette, load_styles, merge_text, print_setup, row_height
+from .xlsx_targets import unique_sheet_names, write_targets
 from .xlsx_writer import Workbook
 
 BOOK_TEMPLATE = "attachment.docx"
@@ -83,20 +75,10 @@ def render_book_xlsx(view: BookView, styles: dict[str, dict] | None = None) -> b
     wb = Workbook(buf)
     wb.set_properties({"title": view.file_name, "author": view.book.department, "created": _created(view)})
     pal = Palette(wb, styles if styles is not None else load_styles())
-    reserved = []
     if view.book.cover is not None:
         _cover_sheet(wb, pal, view)
-        reserved = ["封面"]
-    if view.book.flow == "continuous":
-        _continuous_sheet(wb, pal, view, unique_sheet_names([*reserved, view.book.title])[-1])
-    else:
-        names = unique_sheet_names([*reserved, *view.sheet_names])[len(reserved):]
-        for target, name in zip(view.targets, names, strict=True):
-            ws = wb.add_worksheet(name)
-            widths = _target_widths([target])
-            _set_widths(ws, widths)
-            bottom = write_target(ws, pal, target, 0, None, widths)
-            _print_setup(ws, sum(widths) > WIDE, bottom - 1, len(widths) - 1, None)
+    names = unique_sheet_names(["封面", *view.sheet_names])[1:] if view.book.cover else view.sheet_names
+    write_targets(wb, pal, None, view.book.title, view.targets, view.book.flow, names)
     wb.close()
     return buf.getvalue()
 
@@ -116,19 +98,4 @@ def _cover_sheet(wb, pal: Palette, view: BookView) -> None:
         merge_text(ws, pal, r, 0, r, 7, text, pal.get("subtitle"))
         ws.set_row(r, row_height(1, pal.size("subtitle"), minimum=pal.size("subtitle") * 2))
         r += 1
-    _print_setup(ws, False, r, 7, None)
-
-
-def _continuous_sheet(wb, pal: Palette, view: BookView, name: str) -> None:
-    """Every table on one sheet, a blank row and a page break between them."""
-    ws = wb.add_worksheet(name)
-    widths = _target_widths(view.targets)
-    _set_widths(ws, widths)
-    top, breaks = 0, []
-    for k, target in enumerate(view.targets):
-        if k:
-            breaks.append(top + 1)
-            top += 1
-        top = write_target(ws, pal, target, top, None, widths)
-    ws.set_h_pagebreaks(breaks)
-    _print_setup(ws, sum(widths) > WIDE, max(top - 1, 0), len(widths) - 1, None)
+    print_setup(ws, False, r, 7, None)

@@ -14,25 +14,26 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .derive import Derived
 from .derive_tables import TableView
-from .derive_targets import TargetView
 from .errors import RenderError
 from .model import NumberFormat
-from .money import ZERO, decimals_of, excel_number_format, format_amount
+from .money import ZERO, excel_number_format, format_amount
 from .sums import Numbered
-from .xlsx_styles import Palette, line_count, load_styles, merge_text, put_text, row_height, text_width
+from .xlsx_styles import Palette, line_count, load_styles, merge_text, print_setup, put_text, row_height, text_width
+from .xlsx_targets import WIDE, place_header, set_widths, sheet_names, unique_sheet_names, write_targets
 from .xlsx_writer import Workbook, col_name
 
 MAX_ARGS = 255  # Excel's limit on a function's arguments
 MAX_FORMULA = 8000  # Excel's limit is 8,192 characters
-WIDE = 100  # total column width (character units) above which a sheet prints landscape
 FIXED_DATE = datetime(2000, 1, 1)
 FEEDBACK_COLUMNS = ["序号", "收到的财政专项资金名称", "文号", "资金金额", "实际支出金额", "资金支出方向", "未支出金额",
                     "实际支出进度", "未按计划或预算执行要求支出的原因", "整改措施及整改时间"]
 FEEDBACK_WIDTHS = [5, 20, 14, 10, 11, 14, 10, 10, 20, 18]
 FEEDBACK_MONEY = "#,##0.00;-#,##0.00;"  # a blank form shows no zeros
 FEEDBACK_PERCENT = "0.00%"
-SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 CHINESE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+__all__ = ["place_header", "render_workbooks", "sheet_names", "unique_sheet_names"]  # re-exported
 
 
 def add_sheet(wb, name: str):
@@ -69,19 +70,6 @@ def _created(derived: Derived) -> datetime:
         return datetime(*map(int, found.groups())) if found else datetime.fromisoformat(text)
     except ValueError:
         return FIXED_DATE
-
-
-def _print_setup(ws, landscape: bool, last_row: int, last_col: int, repeat: tuple[int, int] | None) -> None:
-    """A4, fit to one page wide, centred, header rows on every page, page numbers in the footer."""
-    ws.set_paper(9)
-    ws.set_landscape() if landscape else ws.set_portrait()
-    ws.fit_to_pages(1, 0)
-    ws.center_horizontally()
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.print_area(0, 0, last_row, last_col)
-    if repeat is not None:
-        ws.repeat_rows(*repeat)
-    ws.set_footer("&C第 &P 页，共 &N 页")
 
 
 def _heading(ws, pal: Palette, number: str | None, title: str, last_col: int, width: float, top: int) -> int:
@@ -160,7 +148,7 @@ def write_allocation(wb, pal: Palette, view: TableView, number: str) -> None:
     cols, rows = view.columns, view.rows
     last_col = len(cols) - 1
     widths = _allocation_widths(view)
-    _set_widths(ws, widths)
+    set_widths(ws, widths)
     total_width = sum(widths)
     top = _heading(ws, pal, number, view.title, last_col, total_width, 0)
     merge_text(ws, pal, top, 0, top, last_col, view.unit_line, pal.get("unit_line"))
@@ -173,7 +161,7 @@ def write_allocation(wb, pal: Palette, view: TableView, number: str) -> None:
     for c in codes:
         ws.ignore_errors({"number_stored_as_text": f"{col_name(c)}{data + 1}:{col_name(c)}"
                                                    f"{data + len(rows)}"})
-    _print_setup(ws, view.landscape or total_width > WIDE, data + len(rows) - 1, last_col, (head, data - 1))
+    print_setup(ws, view.landscape or total_width > WIDE, data + len(rows) - 1, last_col, (head, data - 1))
 
 
 def _allocation_header(ws, pal: Palette, view: TableView, head: int, widths: list[float]) -> int:
@@ -274,178 +262,6 @@ def _allocation_body(ws, pal: Palette, view: TableView, data: int, widths: list[
             ws.write_formula(r, c, formula, num_fmt, float(value.quantize(quantum, rounding=ROUND_HALF_UP)))
 
 
-# ---------------------------------------------------------------- target tables
-
-
-def sheet_names(views: list[TargetView]) -> list[str]:
-    """Unique, valid sheet names from the units' names: ≤ 31 characters, no []:*?/\\, de-duplicated."""
-    return unique_sheet_names([view.unit.name for view in views])
-
-
-def unique_sheet_names(bases: list[str], fallback: str = "绩效目标表") -> list[str]:
-    """Valid sheet names from these wishes: ≤ 31 characters, no []:*?/\\, de-duplicated with (2), (3)…"""
-    used: set[str] = set()
-    out = []
-    for wish in bases:
-        base = SHEET_FORBIDDEN.sub("", wish).strip("'").strip() or fallback
-        name, n = base[:31], 1
-        while name.lower() in used or name.lower() == "history":
-            n += 1
-            suffix = f"({n})"
-            name = base[:31 - len(suffix)] + suffix
-        used.add(name.lower())
-        out.append(name)
-    return out
-
-
-def write_targets(wb, pal: Palette, item: Numbered, views: list[TargetView]) -> None:
-    """Target tables: one sheet per table (per_page) or all on one sheet (continuous)."""
-    if not views:
-        ws = add_sheet(wb, f"附件{item.number}")
-        _heading(ws, pal, item.number, item.title, 4, 60, 0)
-        return
-    if item.attachment.flow == "continuous":
-        ws = add_sheet(wb, f"附件{item.number}")
-        widths = _target_widths(views)
-        _set_widths(ws, widths)
-        top, breaks = 0, []
-        for k, view in enumerate(views):
-            if k:
-                breaks.append(top + 1)
-                top += 1  # a blank row between tables
-            top = write_target(ws, pal, view, top, item.number if k == 0 else None, widths)
-        ws.set_h_pagebreaks(breaks)
-        _print_setup(ws, sum(widths) > WIDE, top - 1, len(widths) - 1, None)
-        return
-    for k, (view, name) in enumerate(zip(views, sheet_names(views), strict=True)):
-        ws = add_sheet(wb, name)
-        widths = _target_widths([view])
-        _set_widths(ws, widths)
-        bottom = write_target(ws, pal, view, 0, item.number if k == 0 else None, widths)
-        _print_setup(ws, sum(widths) > WIDE, bottom - 1, len(widths) - 1, None)
-
-
-def _set_widths(ws, widths: list[float]) -> None:
-    for c, w in enumerate(widths):
-        ws.set_column(c, c, w)
-
-
-def _target_widths(views: list[TargetView]) -> list[float]:
-    """Column widths from the layouts (characters → units), the widest per column over all tables."""
-    widths = [0.0] * max(len(v.layout.grid) for v in views)
-    for view in views:
-        for c, w in enumerate(view.layout.widths):
-            widths[c] = max(widths[c], w * 2 + 1)
-    return [w or 8.0 for w in widths]
-
-
-def place_header(rows) -> list[tuple[int, int, object]]:
-    """(row, column, cell) for each header cell, skipping columns that a rowspan above still covers."""
-    taken: set[tuple[int, int]] = set()  # cells covered from a row above (a row's own cells never collide)
-    out = []
-    for r, cells in enumerate(rows):
-        c = 0
-        for cell in cells:
-            while (r, c) in taken:
-                c += 1
-            for dr in range(1, cell.rowspan):
-                for dc in range(cell.span):
-                    taken.add((r + dr, c + dc))
-            out.append((r, c, cell))
-            c += cell.span
-    return out
-
-
-def write_target(ws, pal: Palette, view: TargetView, top: int, number: str | None, widths: list[float]) -> int:
-    """One target table from `top`: title, header block, indicator grid; returns the next free row."""
-    layout = view.layout
-    last_col = len(layout.grid) - 1
-    top = _heading(ws, pal, number, view.title, last_col, sum(widths[:last_col + 1]), top)
-    if view.subtitle:
-        merge_text(ws, pal, top, 0, top, last_col, view.subtitle, pal.get("subtitle"))
-        ws.set_row(top, row_height(1, pal.size("subtitle")))
-        top += 1
-    lines = [1] * len(layout.header)
-    size = pal.size("target_field")
-    amount_fmt = pal.get("target_number", num_format=_amount_format(view.amount))
-    for r, c, cell in place_header(layout.header):
-        r0, c1, r1 = top + r, c + cell.span - 1, top + r + cell.rowspan - 1
-        if cell.value == "amount":
-            if cell.span > 1 or cell.rowspan > 1:
-                ws.merge_range(r0, c, r1, c1, "", amount_fmt)
-            ws.write_number(r0, c, float(view.amount), amount_fmt)
-            continue
-        text = view.header_text(cell)
-        role = "target_field" if cell.field or cell.value == "goal" else "target_label"
-        fmt = pal.get(role, align="left") if cell.align == "left" else pal.get(role)
-        merge_text(ws, pal, r0, c, r1, c1, text, fmt)
-        if cell.rowspan == 1:
-            lines[r] = max(lines[r], line_count(text, sum(widths[c:c1 + 1]), size))
-    for r, n in enumerate(lines):
-        ws.set_row(top + r, row_height(n, size, minimum=22))
-    return _indicator_grid(ws, pal, view, top + len(layout.header), widths)
-
-
-def _amount_format(amount: Decimal) -> str:
-    decimals = decimals_of(amount.normalize()) if amount != amount.to_integral_value() else 0
-    return "0." + "0" * decimals if decimals else "0"
-
-
-def _runs(keys: list) -> list[tuple[int, int]]:
-    """(first, last) index of each run of equal consecutive keys."""
-    out, start = [], 0
-    for i in range(1, len(keys) + 1):
-        if i == len(keys) or keys[i] != keys[start]:
-            out.append((start, i - 1))
-            start = i
-    return out
-
-
-def _indicator_grid(ws, pal: Palette, view: TargetView, top: int, widths: list[float]) -> int:
-    """Indicator header row and rows; 绩效指标, 一级 and 二级 merged vertically."""
-    layout, rows = view.layout, view.rows
-    grid = layout.grid
-    head_fmt = pal.get("indicator_header")
-    size = pal.size("indicator")
-    last = top + len(rows)
-    head_lines = 1
-    for c, role in enumerate(grid):
-        text = layout.indicator_header[c] if c < len(layout.indicator_header) else ""
-        if role == "label":
-            merge_text(ws, pal, top, c, last, c, text, head_fmt)
-        else:
-            put_text(ws, pal, top, c, text, head_fmt)
-            head_lines = max(head_lines, line_count(text, widths[c], size))
-    ws.set_row(top, row_height(head_lines, size, minimum=22))
-    level = pal.get("indicator_level")
-    lines = [1] * len(rows)
-    for c, role in enumerate(grid):
-        if role in ("l1", "l2"):
-            keys = [r.l1 for r in rows] if role == "l1" else [(r.l1, r.l2) for r in rows]
-            for a, b in _runs(keys):
-                text = rows[a].l1 if role == "l1" else rows[a].l2
-                merge_text(ws, pal, top + 1 + a, c, top + 1 + b, c, text, level)
-                if a == b:
-                    lines[a] = max(lines[a], line_count(text, widths[c], size))
-        elif role != "label":
-            _indicator_column(ws, pal, rows, role, c, top + 1, widths[c], lines)
-    for i, n in enumerate(lines):
-        ws.set_row(top + 1 + i, row_height(n, size))
-    return last + 1
-
-
-def _indicator_column(ws, pal: Palette, rows, role: str, c: int, top: int, width: float, lines: list[int]) -> None:
-    fmt = pal.get("indicator" if role == "name" else "indicator_value")
-    size = pal.size("indicator")
-    for i, row in enumerate(rows):
-        if role == "weight" and row.source.weight is not None:
-            ws.write_number(top + i, c, float(row.source.weight), fmt)
-            continue
-        text = row.name if role == "name" else row.value if role == "value" else row.extra.get(role, "")
-        put_text(ws, pal, top + i, c, text, fmt)
-        lines[i] = max(lines[i], line_count(text, width, size))
-
-
 # ---------------------------------------------------------------- feedback form
 
 
@@ -454,7 +270,7 @@ def write_feedback(wb, pal: Palette, item: Numbered) -> None:
     att = item.attachment
     ws = add_sheet(wb, f"附件{item.number}")
     last_col = len(FEEDBACK_COLUMNS) - 1
-    _set_widths(ws, FEEDBACK_WIDTHS)
+    set_widths(ws, FEEDBACK_WIDTHS)
     top = _heading(ws, pal, item.number, item.title, last_col, sum(FEEDBACK_WIDTHS), 0)
     merge_text(ws, pal, top, 0, top, 5, att.header_left or "地、州、市（单位）名称：", pal.get("header_left"))
     merge_text(ws, pal, top, 6, top, last_col, att.unit_line, pal.get("unit_line"))
@@ -480,7 +296,7 @@ def write_feedback(wb, pal: Palette, item: Numbered) -> None:
         ws.set_row(r, row_height(line_count(note, sum(FEEDBACK_WIDTHS), pal.size("note")), pal.size("note")))
         r += 1
     ws.freeze_panes(head + 1, 0)
-    _print_setup(ws, True, r - 1, last_col, (head, head))
+    print_setup(ws, True, r - 1, last_col, (head, head))
 
 
 def _feedback_row(ws, pal: Palette, r: int, label, first: int | None, last: int | None) -> None:
@@ -510,6 +326,8 @@ def _feedback_row(ws, pal: Palette, r: int, label, first: int | None, last: int 
 WRITERS = {
     "allocation_table": lambda wb, pal, derived, item: write_allocation(wb, pal, derived.tables[item.number],
                                                                         item.number),
-    "target_tables": lambda wb, pal, derived, item: write_targets(wb, pal, item, derived.targets_for(item)),
+    "target_tables": lambda wb, pal, derived, item: write_targets(wb, pal, item.number, item.title,
+                                                                  derived.targets_for(item), item.attachment.flow,
+                                                                  derived.sheet_names.get(item.number)),
     "feedback_form": lambda wb, pal, derived, item: write_feedback(wb, pal, item),
 }

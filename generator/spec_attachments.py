@@ -9,7 +9,7 @@ KINDS = ["allocation_table", "target_tables", "filing_form", "feedback_form", "l
 COMMON = ["kind", "key", "title", "expect_no", "children"]
 BY_KIND = {
     "allocation_table": ["projects", "columns", "rows", "format", "unit_line", "formula_row", "orientation"],
-    "target_tables": ["layouts", "flow"],
+    "target_tables": ["layouts", "flow", "sheet_name"],
     "filing_form": ["rows", "prefill", "note"],
     "feedback_form": ["header_left", "rows", "notes", "unit_line"],
     "letter": ["addressee", "body", "signature", "sign_date"],
@@ -50,6 +50,8 @@ def _read_one(rd: Reader, item, loc: Loc, projects: list[Project]) -> Attachment
     elif kind == "target_tables":
         att.layouts = obj.texts("layouts")
         att.flow = obj.choice("flow", ["per_page", "continuous"], "per_page")
+        if obj.has("sheet_name"):  # a template per table: {{ fields.project_name }}, {{ unit.name }}, {{ index }}
+            att.options["sheet_name"] = (obj.text("sheet_name"), obj.loc("sheet_name"))
         if not att.layouts:
             rd.error(obj.loc(), "绩效目标表附件须用 layouts 指明收录哪些表样")
     elif kind == "filing_form":

@@ -5,8 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .model import LEVELS, Indicator, Layout, Loc, Project, Registry, Targets, TargetTable
+from .numformat import parse_number
 from .reader import Obj, Reader
-from .yamlsrc import YList, YMap
+from .yamlsrc import YList, YMap, YNum
 
 TARGET_KEYS = ["required_for", "exempt", "defaults", "indicator_sets", "tables"]
 TABLE_KEYS = ["layout", "unit", "units", "covers", "projects", "uses", "fields", "goal", "indicators", "amount",
@@ -149,6 +150,7 @@ def _read_indicators(rd: Reader, rows, layout: Layout | None) -> list[Indicator]
                 weight = Decimal(texts["weight"])
             except ArithmeticError:
                 rd.error(loc, f"指标分值权重「{texts['weight']}」不是数字")
+        numbers = {k: n for k, v in values.items() if isinstance(v, YNum) and (n := parse_number(str(v))) is not None}
         out.append(Indicator(texts.get("l2", ""), texts.get("name", ""), texts.get("value", ""), loc,
-                             {k: v for k, v in texts.items() if k not in ("l2", "name", "value")}, weight))
+                             {k: v for k, v in texts.items() if k not in ("l2", "name", "value")}, weight, numbers))
     return out

@@ -215,14 +215,14 @@ def check_fields(views, defaults: dict, out: list[Problem]) -> None:
             tip = f"，您是不是想写「{hint[0]}」？" if hint else f"（可用：{'、'.join(sorted(known))}）"
             _err(out, loc, f"所用表样都没有表头字段「{key}」{tip}")
     missing: dict[tuple[str, str], list] = {}
-    for view in views:
-        shown = {c.field for row in view.layout.header for c in row if c.field}
+    for view in views:  # a field with a default, or in a row printed only when filled, may stay empty
+        shown = {c.field for row in view.header_rows for c in row if c.field and c.text is None}
         for key in sorted(shown):
             if key not in view.fields:  # a field given as "" or null is blank on purpose
                 missing.setdefault((view.layout.name, key), []).append(view)
     for (layout, key), group in missing.items():
         label = layouts[layout].fields.get(key, key)
-        names = "、".join(v.unit.name for v in group[:3]) + ("等" if len(group) > 3 else "")
+        names = "、".join(v.fields.get("project_name") or v.unit.name for v in group[:3]) + ("等" if len(group) > 3 else "")
         _warn(out, group[0].table.loc, f"{len(group)} 张「{layout}」绩效目标表的表头「{label}」（{key}）未填写：{names}；"
                                        f"可在 targets.defaults 或表的 fields 中填写")
 

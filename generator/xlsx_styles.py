@@ -208,3 +208,16 @@ def line_count(text: str, width: float, size: float = 11) -> int:
 def row_height(lines: int, size: float = 11, minimum: float = 18) -> float:
     """Row height in points for `lines` lines of text at font `size`."""
     return max(minimum, round(lines * size * 1.35 + 4, 1))
+
+
+def print_setup(ws, landscape: bool, last_row: int, last_col: int, repeat: tuple[int, int] | None) -> None:
+    """A4, fit to one page wide, centred, header rows on every page, page numbers in the footer."""
+    ws.set_paper(9)
+    ws.set_landscape() if landscape else ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.print_area(0, 0, last_row, last_col)
+    if repeat is not None:
+        ws.repeat_rows(*repeat)
+    ws.set_footer("&C第 &P 页，共 &N 页")

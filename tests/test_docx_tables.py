@@ -87,6 +87,19 @@ def rows_of(table) -> list[list[str]]:
     return [[tc_text(tc) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
 
 
+class Joined:
+    """A target table as one: its header block's table and its grid's table (split so that the grid's
+    header rows repeat on every page) read as python-docx reads one table (`_tbl.tr_lst`)."""
+
+    def __init__(self, *tables):
+        self._tbl = type("Tbl", (), {"tr_lst": [tr for t in tables for tr in t._tbl.tr_lst]})()
+
+
+def target_table(document, k: int = 0) -> Joined:
+    """The k-th target table of a document whose tables are each a header block and a grid."""
+    return Joined(*document.tables[2 * k:2 * k + 2])
+
+
 def row_with(table, first: str, column: int = 0) -> list[str]:
     return next(r for r in rows_of(table) if r[column] == first)
 
@@ -264,7 +277,7 @@ def test_heilongjiang_lettered_table(hlj):
 def test_target_table_header_block_follows_the_layout(mini):
     document = read_back(target_tables_xml(mini.targets[:1], "per_page"))
     assert [p.text for p in document.paragraphs[:2]] == ["中央对地方转移支付区域绩效目标表", "(2024年度)"]
-    table = document.tables[0]
+    table = target_table(document)
     rows = rows_of(table)
     assert rows[0] == ["项目名称", "示例能力提升补助资金"]
     assert rows[3] == ["县级财政部门", "甲县财政局", "县级主管部门", "甲县卫生健康局"]
@@ -278,7 +291,7 @@ def test_target_table_header_block_follows_the_layout(mini):
 
 
 def test_target_indicator_cells_merge_vertically(mini):
-    table = read_back(target_tables_xml(mini.targets[:1], "per_page")).tables[0]
+    table = target_table(read_back(target_tables_xml(mini.targets[:1], "per_page")))
     trs = table._tbl.tr_lst[8:]
     assert [tc_text(tc) for tc in trs[0].tc_lst] == ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值"]
     marks = [[vmerge(tc) for tc in tr.tc_lst[:3]] for tr in trs]
@@ -304,14 +317,14 @@ def test_target_flow_per_page_and_continuous(mini):
     assert [p.paragraph_format.page_break_before for p in titles] == [None, True]
     continuous = read_back(target_tables_xml(mini.targets, "continuous"))
     body = list(continuous.element.body)
-    second = [i for i, el in enumerate(body) if el.tag == qn("w:tbl")][0] + 1
+    second = [i for i, el in enumerate(body) if el.tag == qn("w:tbl")][1] + 1  # after the first grid
     assert body[second].tag == qn("w:p") and not "".join(body[second].itertext())  # a blank line
     assert not any(p.paragraph_format.page_break_before for p in continuous.paragraphs)
-    assert len(continuous.tables) == 2
+    assert len(continuous.tables) == 4  # two target tables, each a header block and a grid
 
 
 def test_xinjiang_target_table_with_weights_and_rules(xj):
-    table = read_back(target_tables_xml(xj.targets[:1], "per_page")).tables[0]
+    table = target_table(read_back(target_tables_xml(xj.targets[:1], "per_page")))
     rows = rows_of(table)
     assert rows[0] == ["项目名称", "自治区基本公共卫生服务项目"]
     assert rows[1] == ["预算单位", "自治区卫生健康委", "项目负责人", "苏晓川等"]
@@ -327,7 +340,7 @@ def test_xinjiang_target_table_with_weights_and_rules(xj):
 
 def test_heilongjiang_project_table_has_label_column(hlj):
     view = next(t for t in hlj.targets if t.layout.name == "project")
-    table = read_back(target_tables_xml([view], "per_page")).tables[0]
+    table = target_table(read_back(target_tables_xml([view], "per_page")))
     trs = table._tbl.tr_lst
     head = next(i for i, tr in enumerate(trs) if tc_text(tr.tc_lst[0]) == "绩效指标")
     assert vmerge(trs[head].tc_lst[0]) == "restart"
@@ -350,7 +363,7 @@ def test_a_new_layout_needs_no_code(mini):
     batch = dataclasses.replace(mini.batch, layouts={**mini.batch.layouts, view.table.layout: layout})
     view = build_target(batch, mini.sums, view.table, [])  # the layout is data: derive with it, no code change
     rows = [dataclasses.replace(r, extra={"weight": str(i)}) for i, r in enumerate(view.rows, 1)]
-    table = read_back(target_tables_xml([dataclasses.replace(view, rows=rows)], "per_page")).tables[0]
+    table = target_table(read_back(target_tables_xml([dataclasses.replace(view, rows=rows)], "per_page")))
     got = rows_of(table)
     assert got[:4] == [["项目名称", "示例能力提升补助资金"], ["资金", "合计60万元", "备注"],
                        ["", "其中：甲县卫生健康局", ""], ["一级", "二级", "指标", "目标值", "分值"]]

@@ -135,3 +135,17 @@ def test_every_kind_has_a_label_and_four_steps(name):
     kind = kinds()[name]
     assert kind.label and "kind" in kind.keys
     assert all(callable(f) for f in (kind.load, kind.derive, kind.validate, kind.render))
+
+
+def test_bulk_build_writes_a_book_and_skips_its_layouts(tmp_path):
+    from generator.bulk import build_all, find_specs
+
+    folder = tmp_path / "specs"
+    (folder / "layouts").mkdir(parents=True)
+    (folder / "layouts" / "mine.yaml").write_text("kind: target_layout\ntitle: x\n", encoding="utf-8")
+    write(folder, BOOK)
+    assert find_specs([folder]) == ([folder / "book.yaml"], [])
+    buf = io.StringIO()
+    assert build_all([folder], tmp_path / "out", jobs=1, stream=buf) == 0, buf.getvalue()
+    built = sorted(p.name for p in (tmp_path / "out" / "book").iterdir())
+    assert "示例局2025年度项目支出绩效目标表.docx" in built and "示例局2025年度项目支出绩效目标表.xlsx" in built

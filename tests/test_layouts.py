@@ -66,3 +66,99 @@ def test_custom_layout_renders_in_word_and_excel(custom_batch):
     xlsx = [b for n, b in files.items() if n.endswith(".xlsx")]
     assert any("以验收报告为准".encode() in zipfile.ZipFile(io.BytesIO(b)).read("xl/sharedStrings.xml")
                for b in xlsx if "xl/sharedStrings.xml" in zipfile.ZipFile(io.BytesIO(b)).namelist())
+
+
+# ── validation of a layout file: every problem at the value's own file:line:col ────────────────────
+
+GOOD = """\
+kind: target_layout
+title: 区域绩效目标表
+grid: [l1, l2, name, value, evidence]
+widths: [4, 6, 16, 6, 8]
+fields: {project_name: 项目名称, local_finance: 县级财政部门}
+header:
+  - [{text: 项目名称}, {field: project_name, span: 4}]
+  - [{text: 县级财政部门}, {field: local_finance, span: 4}]
+  - [{text: 年度资金（万元）}, {value: amount, span: 4}]
+  - [{text: 年度目标}, {value: goal, span: 4}]
+indicator_header: [一级指标, 二级指标, 三级指标, 指标值, 指标解释]
+indicator_fields: [l2, name, value, evidence]
+"""
+
+
+def layout_problems(tmp_path, custom_batch, layout_text: str) -> list[str]:
+    """The problems of the custom batch when its own layout file holds this text."""
+    path = tmp_path / "my-layout.yaml"
+    path.write_text(layout_text, encoding="utf-8")
+    text = custom_batch.read_text(encoding="utf-8").replace(str(ROOT / "docs/examples/region-with-notes.yaml"),
+                                                            str(path))
+    custom_batch.write_text(text, encoding="utf-8")
+    return [str(p) for p in check_spec(custom_batch).errors]
+
+
+def test_the_good_layout_has_no_problems(tmp_path, custom_batch):
+    assert layout_problems(tmp_path, custom_batch, GOOD) == []
+
+
+@pytest.mark.parametrize("old, new, where, message", [
+    # a repeated role would print the same text twice: reported at the second one
+    ("grid: [l1, l2, name, value, evidence]", "grid: [l1, l2, name, name, evidence]", ":3:22: grid[3]",
+     "grid 中「name」重复出现（第 3 项和第 4 项）"),
+    # 4 items, one spanning two columns, fill 5 columns: no problem; 4 single items do not
+    ("indicator_header: [一级指标, 二级指标, 三级指标, 指标值, 指标解释]", "indicator_header: [一级指标, 二级指标, 三级指标, 指标值]",
+     ":11:19: indicator_header", "indicator_header（指标表头）第 1 行占 4 列（含 span 和上方跨行单元格），grid 共 5 列"),
+    ("widths: [4, 6, 16, 6, 8]", "widths: [4, 6, 16, 6]", ":4:9: widths", "widths 有 4 项，grid 共 5 列"),
+    # a slot's syntax error at the cell's own position
+    ("- [{text: 年度目标}, {value: goal, span: 4}]", '- [{text: "年度{{ year }目标"}, {value: goal, span: 4}]',
+     ":10:13: header[3][0].text", "填空写法有误"),
+    ("title: 区域绩效目标表", 'title: ["区域绩效目标表", "{{ year"]', ":2:20: title[1]", "填空写法有误"),
+    ("[{text: 项目名称}, {field: project_name, span: 4}]", "[{text: 项目名称, align: middle}, {field: project_name, span: 4}]",
+     ":7:26: header[0][0].align", "「align」的值「middle」无效，可选：center、left、right"),
+    ("{value: amount, span: 4}]\n  - [{text: 年度目标}",
+     "{value: amount, span: 4, format: money}]\n  - [{text: 年度目标}", ":9:57: header[2][1].format",
+     "没有名为「money」的数字格式（可选：compact、amount；或在 formats 中定义）"),
+    ("  - [{text: 县级财政部门}, {field: local_finance, span: 4}]",
+     "  - {when: local_finance, cells: [{text: 县级财政部门, rowspan: 2}, {field: local_finance, span: 4}]}",
+     ":8:34: header[1].cells", "带 when 的可选表头行不能有跨行（rowspan）单元格"),
+    ("{text: 项目名称}, {field", "{text: 项目名称, default: 名称}, {field", ":7:28: header[0][0].default",
+     "default 只用于 field 单元格"),
+])
+def test_layout_problems_name_the_value(tmp_path, custom_batch, old, new, where, message):
+    assert old in GOOD
+    found = layout_problems(tmp_path, custom_batch, GOOD.replace(old, new))
+    assert any(f"my-layout.yaml{where}" in m and message in m for m in found), found
+
+
+def test_indicator_header_with_a_spanning_item_counts_its_columns(tmp_path, custom_batch):
+    text = GOOD.replace("grid: [l1, l2, name, value, evidence]", "grid: [l1, l2, {role: name, span: 2}, value, evidence]")
+    text = text.replace("indicator_header: [一级指标, 二级指标, 三级指标, 指标值, 指标解释]",
+                        "indicator_header: [一级指标, 二级指标, {text: 三级指标, span: 2}, 指标值, 指标解释]")
+    text = text.replace("span: 4", "span: 5")
+    assert layout_problems(tmp_path, custom_batch, text.replace("widths: [4, 6, 16, 6, 8]", "widths: [4, 6, 8, 8, 6, 8]")) == []
+    assert any("grid 共 6 列" in m for m in layout_problems(tmp_path, custom_batch, text))  # widths: 5 of 6
+
+
+def test_an_unknown_slot_in_a_header_cell_is_reported_at_the_cell(tmp_path, custom_batch):
+    text = GOOD.replace("- [{text: 年度目标}, {value: goal, span: 4}]", '- [{text: "{{ nosuch }}目标"}, {value: goal, span: 4}]')
+    found = layout_problems(tmp_path, custom_batch, text)
+    assert any("my-layout.yaml:10:6: header[3][0]" in m and "nosuch" in m for m in found), found
+
+
+def test_sheet_names_of_a_notice_attachment_from_a_template(custom_batch):
+    import openpyxl
+
+    from generator.pipeline import render_spec
+
+    text = custom_batch.read_text(encoding="utf-8").replace(
+        "    title: 中央对地方转移支付区域绩效目标表\n",
+        '    title: 中央对地方转移支付区域绩效目标表\n    sheet_name: "{{ index }}-{{ unit.name }}{{ fields.project_name[:2] }}"\n')
+    custom_batch.write_text(text, encoding="utf-8")
+    report, files = render_spec(custom_batch)
+    assert report.ok, [str(p) for p in report.problems]
+    data = next(b for n, b in files.items() if n.endswith(".xlsx") and "绩效目标表" in n)
+    names = openpyxl.load_workbook(io.BytesIO(data)).sheetnames
+    assert names == [f"{i}-{v.unit.name}示例" for i, v in enumerate(report.derived.targets, 1)]
+    broken = text.replace("{{ index }}-", "{{ nosuch }}-")
+    custom_batch.write_text(broken, encoding="utf-8")
+    found = [str(p) for p in check_spec(custom_batch).errors]
+    assert any("custom.yaml:" in m and ".sheet_name" in m and "nosuch" in m for m in found), found

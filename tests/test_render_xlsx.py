@@ -296,7 +296,7 @@ def _check_target_block(ws, view, top: int) -> int:
             assert (value or "") == re.sub(r"\{\{\s*amount\s*\}\}", format(view.amount.normalize(), "f"),
                                            cell.text or "")
     head = r + len(layout.header)
-    assert [ws.cell(head, c).value for c in range(1, ncol + 1)] == layout.indicator_header
+    assert [ws.cell(head, c).value for c in range(1, ncol + 1)] == layout.indicator_texts
     first = head + 1
     grid = layout.grid
     for c, role in enumerate(grid, 1):

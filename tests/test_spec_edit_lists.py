@@ -188,8 +188,8 @@ def test_clerk_message_names_quoted_keys_by_their_labels(message, clerk):
 
 
 def test_deep_nesting_is_refused_before_the_parser_sees_it():
-    with pytest.raises(EditError, match="嵌套超过"):
+    with pytest.raises(EditError, match="嵌套层数超过"):
         SpecText("a: " + "[" * 30000 + "]" * 30000)
-    with pytest.raises(EditError, match="嵌套超过"):
+    with pytest.raises(EditError, match="嵌套层数超过"):
         SpecText("a: it's\nb: " + "{x: " * 200 + "1" + "}" * 200)
     SpecText("a: 'text with [[[[ brackets'\nb: x  # and a comment [[[[\n")
