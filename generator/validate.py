@@ -38,8 +38,10 @@ def check_inputs(d: Derived, out: list[Problem]) -> None:
     batch = d.batch
     table_decimals = {}
     for view in d.tables.values():
-        for pid in view.attachment.projects:
-            table_decimals[pid] = min(table_decimals.get(pid, 99), view.attachment.number_format.decimals)
+        for col in view.columns:  # each money column prints its own decimals (a column may override the table's)
+            if col.kind == "money" and col.number_format is not None:
+                for pid in [col.project] if col.project else view.attachment.projects:
+                    table_decimals[pid] = min(table_decimals.get(pid, 99), col.number_format.decimals)
     for alloc in batch.allocations:
         for pid, cell in alloc.cells.items():
             project = batch.project(pid)
