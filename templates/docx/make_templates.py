@@ -231,6 +231,11 @@ def p(pstyle: str, *runs: str) -> str:
     return f'<w:p><w:pPr><w:pStyle w:val="{pstyle}"/></w:pPr>{"".join(runs)}</w:p>'
 
 
+def p_keep(pstyle: str, *runs: str) -> str:
+    """A paragraph in a paragraph style that keeps with the next one."""
+    return f'<w:p><w:pPr><w:pStyle w:val="{pstyle}"/><w:keepNext/></w:pPr>{"".join(runs)}</w:p>'
+
+
 def tag(text: str) -> str:
     """A paragraph that holds only a docxtpl paragraph or row tag (removed when rendering)."""
     return p("GwTag", t(text))
@@ -303,8 +308,13 @@ def notice_body() -> str:
         tag("{%p for item in attachment_list %}"),
         tag("{%p if loop.first %}"),
         p("GwAttachFirst", t("附件：{{ item.number }}."), TAB, t("{{ item.title }}")),
+        # The last item keeps with the 落款 after it: GB/T 9704 7.3.5 lets no 落款 stand alone on a page.
+        tag("{%p elif item.sub and loop.last and signature_block %}"),
+        p_keep("GwAttachSub", t("{{ item.number }}."), TAB, t("{{ item.title }}")),
         tag("{%p elif item.sub %}"),
         p("GwAttachSub", t("{{ item.number }}."), TAB, t("{{ item.title }}")),
+        tag("{%p elif loop.last and signature_block %}"),
+        p_keep("GwAttachItem", t("{{ item.number }}."), TAB, t("{{ item.title }}")),
         tag("{%p else %}"),
         p("GwAttachItem", t("{{ item.number }}."), TAB, t("{{ item.title }}")),
         tag("{%p endif %}"),
