@@ -17,7 +17,8 @@ from generator.render import document_name
 from generator.render_xlsx import render_workbooks
 
 HERE = Path(__file__).parent
-SPECS = sorted((HERE.parent / "specs" / "examples").glob("*.yaml")) + [HERE / "data" / "mini.yaml"]
+SPECS = [p for p in sorted((HERE.parent / "specs" / "examples").glob("*.yaml"))  # the notice batches
+         if "\nkind: batch" in p.read_text(encoding="utf-8")] + [HERE / "data" / "mini.yaml"]
 
 
 def word_decimals(view) -> list[set[int]]:
