@@ -159,6 +159,7 @@ def notice_body(ds: DocSet) -> str:
                    f'<w:r>{R_BODY}<w:t xml:space="preserve">{esc(text)}</w:t></w:r></w:p>')
     for i, (num, title) in enumerate(n.attachments):
         out.append(p(f"{'附件：' if i == 0 else '　　　'}{num}.{title}", R_BODY, indent=True))
+    out += [p(line, R_BODY, "right") for line in (n.signature, n.sign_date) if line]
     out += [p(n.disclosure or "", R_BODY, indent=True), p(f"抄送：{n.cc}", R_SMALL),
             p(f"{n.printer}\t{n.print_date}", R_SMALL), p(n.copies or "", R_SMALL)]
     return "".join(out)

@@ -128,6 +128,8 @@ class Notice:
     printer: str
     print_date: str
     copies: str | None
+    signature: str | None = None  # 落款
+    sign_date: str | None = None  # 成文日期, as printed
 
 
 @dataclass
@@ -145,7 +147,8 @@ def plain_docset(derived: Derived) -> DocSet:
     n = derived.notice
     notice = Notice(n.notice.mark, n.doc_number, list(n.title_lines), n.addressees,
                     [(p.heading, p.text, p.level) for p in n.body], list(n.attachment_list), n.disclosure_text,
-                    n.cc_text, n.print_line[0], n.print_line[1], n.copies_text)
+                    n.cc_text, n.print_line[0], n.print_line[1], n.copies_text, n.notice.signature,
+                    n.notice.sign_date)
     tables = [plain_table(derived.tables[x.number]) for x in derived.attachments
               if x.attachment.kind == "allocation_table"]
     targets = [TargetDoc(x.number, x.title, [plain_target(t) for t in derived.targets_for(x)],

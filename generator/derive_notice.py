@@ -10,10 +10,7 @@ from .model import Batch, Notice
 from .money import format_compact
 from .sums import Numbered, Sums
 from .textfill import fill
-
-# Good places to break a long title: after these strings, or before the second set.
-BREAK_AFTER = ("关于下达", "关于", "年", "）", "补助资金", "资金", "服务", "、", "，")
-BREAK_BEFORE = ("（", "的通知", "关于", "补助资金")
+from .title_breaks import break_title
 
 
 @dataclass
@@ -61,37 +58,6 @@ def build_title(notice: Notice) -> str:
     prefix = notice.issuer if notice.title_with_issuer else ""
     batch = f"（{notice.batch_label}）" if notice.batch_label else ""
     return f"{prefix}关于下达{fund_name(notice)}{batch}的通知"
-
-
-def break_title(title: str, max_chars: float = 20, markers: tuple[str, ...] = ()) -> list[str]:
-    """Split a long 2号 title into as few, as balanced lines as fit, preferring natural break points.
-
-    Widths count a Chinese character as 1 and a Latin letter or digit as ½.
-    """
-    lines, rest = [], title
-    while text_width(rest) > max_chars:
-        count = -(-text_width(rest) // max_chars)
-        ideal = text_width(rest) / count
-        fits = [c for c in range(1, len(rest)) if text_width(rest[:c]) <= max_chars
-                and text_width(rest[c:]) <= max_chars * (count - 1)]
-        cut = min(fits or [len(rest) - 1], key=lambda c: abs(text_width(rest[:c]) - ideal) + _penalty(rest, c, markers))
-        lines.append(rest[:cut])
-        rest = rest[cut:]
-    return [*lines, rest]
-
-
-def text_width(text: str) -> float:
-    """Width in Chinese characters: ASCII counts half."""
-    return sum(0.5 if ord(ch) < 128 else 1.0 for ch in text)
-
-
-def _penalty(text: str, cut: int, markers: tuple[str, ...]) -> float:
-    head, tail = text[:cut], text[cut:]
-    if head[-1:].isdigit() and tail[:1].isdigit():
-        return 100.0
-    if head.endswith(BREAK_AFTER + markers) or tail.startswith(BREAK_BEFORE):
-        return 0.0
-    return 4.0
 
 
 def heading_level(heading: str | None) -> int:

@@ -101,7 +101,8 @@ def _columns(batch: Batch, att: Attachment) -> list[TableColumn]:
     for col in att.columns:
         for expanded in _expand(batch, col):
             if expanded.kind == "money":
-                expanded.number_format = NumberFormat(table.decimals, table.thousands, col.zero or table.zero)
+                decimals = table.decimals if col.decimals is None else col.decimals  # one rule per column
+                expanded.number_format = NumberFormat(decimals, table.thousands, col.zero or table.zero)
             out.append(expanded)
     if att.formula_row:
         _assign_letters(out)

@@ -13,6 +13,7 @@ per level below the total.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -41,6 +42,7 @@ from .ooxml import (
     table_open,
     text_runs,
 )
+from .title_breaks import break_title
 
 __all__ = ["allocation_table_pieces", "allocation_table_xml", "body_texts", "fit_columns", "target_tables_pieces",
            "target_tables_xml"]
@@ -53,6 +55,7 @@ MARGINS = (57, 28)  # cell margins tried per size, twips (1 mm, 0.5 mm)
 HEADER_LINES = 4  # a money column's header may wrap onto this many lines
 SLACK = 1.02  # cjk_em is an upper bound already; a little room for rounding
 ROW_HEIGHT = 1.5  # minimum row height in em, so rows in different faces line up
+VERTICAL = 28  # top and bottom cell margins, twips (0.5 mm): wrapped lines keep off the borders
 
 
 @dataclass
@@ -77,7 +80,7 @@ def allocation_table_pieces(view: TableView, styles: TableStyles, text_width: in
     fit = fit_columns(view, texts, width)
     if view.unit_line:
         yield styled_p(styles(TABLE_UNIT, max(fit.size, 21))) + text_runs(view.unit_line) + "</w:p>"
-    yield table_open(fit.widths, fit.margin, styles.borders)
+    yield table_open(fit.widths, fit.margin, styles.borders, vertical=VERTICAL)
     yield from _header_rows(view, fit, styles)
     yield from _body_rows(view, texts, fit, styles)
     yield "</w:tbl>"
@@ -109,7 +112,8 @@ def fit_columns(view: TableView, texts: list[list[str]], width: int) -> Fit:
             for r, line in zip(view.rows, texts, strict=True):
                 label = cjk_em(line[j])
                 body[j] = max(body[j], _indent(r.depth) + label)
-                wrapped[j] = max(wrapped[j], _indent(r.depth) + label / 2)
+                # two lines of whole characters, and a little more than the ⅕ em wrap_lines keeps in hand
+                wrapped[j] = max(wrapped[j], _indent(r.depth) + math.ceil(label / 2) + 0.25)
         else:
             body[j] = max((cjk_em(t) for t in {line[j] for line in texts}), default=0.0)
             wrapped[j] = body[j]
@@ -209,7 +213,7 @@ def _header_rows(view: TableView, fit: Fit, styles: TableStyles) -> list[str]:
     head = styled_p(styles(CELL_HEAD, fit.size))
 
     def text_cell(text: str, w: int, span: int = 1, vmerge: str | None = None) -> str:
-        return cell(f"{head}{text_runs(text)}</w:p>", w, span, vmerge)
+        return cell(f"{head}{text_runs(wrap_lines(text, fit, w))}</w:p>", w, span, vmerge)
 
     rows = []
     first, second, letters = [], [], []
@@ -241,6 +245,16 @@ def _header_rows(view: TableView, fit: Fit, styles: TableStyles) -> list[str]:
     if view.formula_row:
         rows.append(row("".join(letters), header=True))
     return rows
+
+
+def wrap_lines(text: str, fit: Fit, width: int, indent: int = 0) -> str:
+    """A cell text that does not fit its column on one line, broken into balanced lines between words
+    ("\\n" between them), so that LibreOffice and Word do not leave a lone character on a second line;
+    text that fits is returned as it is."""
+    room = (width - 2 * fit.margin) / (fit.size * 10 * SLACK) - max(indent, 0)
+    if not text or cjk_em(text) <= room or room < 1:
+        return text
+    return "\n".join(break_title(text, room - 0.2))
 
 
 def _label_p(styles: TableStyles, size: int, total: bool, depth: int) -> str:
@@ -276,7 +290,8 @@ def _body_rows(view: TableView, texts: list[list[str]], fit: Fit, styles: TableS
             elif kind == "code":
                 start, text = code[sub], esc(text)
             else:
-                start, text = label, esc(text)
+                start, text = label, "</w:t><w:br/><w:t>".join(esc(t) for t in
+                                                              wrap_lines(text, fit, fit.widths[j], depth).split("\n"))
             shell = shells[j]
             if not text:
                 cells.append(f"{shell[0]}{start}</w:p>{shell[1]}")

@@ -180,6 +180,7 @@ class Column:
     part: str | None = None
     width: float | None = None
     zero: str | None = None  # this column's zero rule, overriding the table's
+    decimals: int | None = None  # this column's decimal places, overriding the table's (Word and Excel alike)
 
 
 @dataclass

@@ -176,13 +176,16 @@ def row(cells: str, header: bool = False, cant_split: bool = True, height: int |
     return f"<w:tr><w:trPr>{''.join(props)}</w:trPr>{cells}</w:tr>"
 
 
-def table_open(widths: list[int], margin: int = 57, borders: str = BORDERS, align: str = "center") -> str:
+def table_open(widths: list[int], margin: int = 57, borders: str = BORDERS, align: str = "center",
+               vertical: int = 0) -> str:
     """The start of a fixed-layout w:tbl (properties and grid): these column widths and left/right cell
-    margins (twips), which the code chose when it fitted the table to the page, and these borders
-    (TableStyles.borders: the template's 表格 style)."""
+    margins (twips), which the code chose when it fitted the table to the page, top/bottom margins
+    (`vertical`, so that wrapped text keeps off the borders), and these borders (TableStyles.borders:
+    the template's 表格 style)."""
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     return (f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="{align}"/>{borders}'
-            f'<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="{margin}" w:type="dxa"/>'
+            f'<w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:w="{vertical}" w:type="dxa"/>'
+            f'<w:left w:w="{margin}" w:type="dxa"/><w:bottom w:w="{vertical}" w:type="dxa"/>'
             f'<w:right w:w="{margin}" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>{grid}</w:tblGrid>')
 
 

@@ -123,7 +123,8 @@ def signature_xml(signature: str | None, date: str | None) -> str:
     if signature:
         shift = (text_em(date) - text_em(signature)) / 2 if date else 0
         right = max(2 * CHAR, round(date_right + shift * CHAR))
-        out.append(para(run(signature), '<w:pPr><w:pStyle w:val="GwSignature"/><w:spacing w:before="1158"/>'
+        keep = "<w:keepNext/>" if date else ""  # the authority and its date are one block
+        out.append(para(run(signature), f'<w:pPr><w:pStyle w:val="GwSignature"/>{keep}<w:spacing w:before="1158"/>'
                                          f'<w:ind w:right="{right}"/></w:pPr>'))
     if date:
         before = "" if signature else '<w:spacing w:before="1158"/>'

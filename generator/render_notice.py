@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from .derive import Derived
-from .derive_notice import NoticeView, break_title
+from .derive_notice import NoticeView
 from .docx_package import (
     Pieces,
     TemplatePackage,
@@ -31,6 +31,7 @@ from .errors import RenderError
 from .ooxml import TEXT_WIDTH, TableStyles, run, text_em
 from .render_forms import form_xml, signature_xml
 from .sums import Numbered
+from .title_breaks import break_title
 
 NOTICE_TEMPLATE = "notice.docx"
 ATTACHMENT_TEMPLATE = "attachment.docx"

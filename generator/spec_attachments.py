@@ -95,12 +95,15 @@ def _read_column(rd: Reader, item, loc: Loc, projects: list[Project]) -> Column 
     if item in ("code", "unit"):
         return Column(item, loc, label="单位编码" if item == "code" else "单位名称")
     cobj = rd.obj(item, loc, ["code", "unit", "measure", "project", "measures", "labels", "part", "label", "width",
-                              "zero"], "列")
+                              "zero", "decimals"], "列")
     if cobj is None:
         return None
     column = _read_column_kind(rd, cobj, loc, projects)
     if column is not None:
         column.zero = cobj.choice("zero", ["blank", "zero", "subtotals"])
+        column.decimals = cobj.integer("decimals") if cobj.has("decimals") else None
+        if column.decimals is not None and not 0 <= column.decimals <= 6:
+            rd.error(cobj.loc("decimals"), f"小数位数 decimals 应为 0 到 6 之间的整数（现为 {column.decimals}）")
     return column
 
 

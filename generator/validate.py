@@ -22,7 +22,7 @@ def validate(derived: Derived) -> list[Problem]:
     """All problems of a derived batch, errors and warnings."""
     out: list[Problem] = []
     for check in (check_inputs, check_expected, check_tables, check_targets, check_attachments, check_plain_fields,
-                  check_title_lines):
+                  check_title_lines, check_notice):
         check(derived, out)
     return out
 
@@ -40,8 +40,10 @@ def check_inputs(d: Derived, out: list[Problem]) -> None:
     batch = d.batch
     table_decimals = {}
     for view in d.tables.values():
-        for pid in view.attachment.projects:
-            table_decimals[pid] = min(table_decimals.get(pid, 99), view.attachment.number_format.decimals)
+        for col in view.columns:  # each money column prints its own decimals (a column may override the table's)
+            if col.kind == "money" and col.number_format is not None:
+                for pid in [col.project] if col.project else view.attachment.projects:
+                    table_decimals[pid] = min(table_decimals.get(pid, 99), col.number_format.decimals)
     for alloc in batch.allocations:
         for pid, cell in alloc.cells.items():
             project = batch.project(pid)
@@ -285,3 +287,18 @@ def check_attachments(d: Derived, out: list[Problem]) -> None:
     for key in {k for k in keys if keys.count(k) > 1}:
         item = next(x for x in d.attachments if x.attachment.key == key)
         _err(out, item.attachment.loc, f"附件引用名「{key}」重复")
+
+
+def check_notice(d: Derived, out: list[Problem]) -> None:
+    """What GB/T 9704 asks of the notice that a spec may leave out: 落款, 成文日期 (7.3.5), 抄送's 。 (7.4.2).
+
+    Warnings, not errors: a draft is often built before it is signed and dated."""
+    n = d.batch.notice
+    near = n.locs.get("print_date", n.loc)  # where a clerk adds them: beside the 印发日期
+    if not n.signature:
+        _warn(out, near, "通知没有落款（notice.signature，发文机关署名）：GB/T 9704—2012 第7.3.5条要求署发文机关名称")
+    if not n.sign_date:
+        _warn(out, near, "通知没有成文日期（notice.sign_date，如 2023-06-28）：GB/T 9704—2012 第7.3.5条要求标注成文日期")
+    if n.cc and not n.cc_end.endswith("。"):
+        _warn(out, n.locs.get("cc_end", n.loc), f"抄送机关后应加句号（GB/T 9704—2012 第7.4.2条），现为「{n.cc_end or '无标点'}」；"
+                                                 "删去 cc_end 即用默认的「。」")

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.derive_notice import break_title, doc_number
+from generator.derive_notice import doc_number
 from generator.pipeline import check_spec
+from generator.title_breaks import break_title
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "specs" / "examples"

@@ -84,3 +84,20 @@ def test_delivered_notice_sets_22_lines_a_page(long_notice_pdf):
     page2 = page_lines(pdf, 2)
     assert len(page2) == 22
     assert all(line in "".join(paragraphs) for line in page2)  # body text only, nothing else on the page
+
+
+def test_signature_keeps_with_its_date_and_the_last_attachment_item_with_both():
+    """GB/T 9704 7.3.5: no 落款 alone on a page. The authority keeps with the date, and the last 附件说明
+    item with the 落款; no other item keeps with the next, so the list may break across pages."""
+    from conftest import NS, docx_part, paragraphs, w
+
+    report = check_spec(MINI)
+    doc = docx_part(render_notice(report.derived))
+    items = [p for p in paragraphs(doc) if p.find("w:pPr/w:pStyle", NS) is not None
+             and p.find("w:pPr/w:pStyle", NS).get(w("val")) in ("GwAttachFirst", "GwAttachItem", "GwAttachSub")]
+    keeps = [p.find("w:pPr/w:keepNext", NS) is not None for p in items]
+    assert len(items) >= 3 and keeps == [False] * (len(items) - 1) + [True]
+    signature, date = paragraphs(doc, "GwSignature")[:2]
+    assert signature.find("w:pPr/w:keepNext", NS) is not None and date.find("w:pPr/w:keepNext", NS) is None
+    body = list(doc.iter(w("p")))
+    assert body.index(items[-1]) + 1 == body.index(signature)  # nothing between them to carry along

@@ -21,7 +21,7 @@ from generator.render_notice import mark_runs, notice_file_name, render_notice, 
 HERE = Path(__file__).parent
 MINI = HERE / "data" / "mini.yaml"
 EXAMPLES = HERE.parent / "specs" / "examples"
-SEED_000 = HERE.parent.parent / "shared" / "seeds" / "000_51ba6b8cbf4d7353.txt"  # shared/ sits beside the repo
+HLJ_BODY = HERE / "data" / "heilongjiang-2023-256-body.txt"  # the original's body paragraphs, one a line
 MM = 56.6929  # twips per mm
 
 
@@ -176,7 +176,7 @@ def test_body_fangsong_indented_with_heading_runs_in_their_font(doc, styles, min
 
 @pytest.mark.parametrize("heading, font", [("（一）", "楷体_GB2312"), ("1.", "仿宋_GB2312"), ("（1）", "仿宋_GB2312")])
 def test_lower_heading_levels_use_their_fonts(tmp_path, heading, font):
-    derived = mini_variant(tmp_path, replace=("{heading: 一、,", f"{{heading: \"{heading}\","))
+    derived = mini_variant(tmp_path, replace=("{heading: 一、报送要求。,", f"{{heading: \"{heading}报送要求。\","))
     data = render_notice(derived)
     doc, styles = docx_part(data), Styles(data)
     head, _ = run_props(styles, paragraphs(doc, "GwBody")[1])
@@ -278,10 +278,13 @@ def test_imprint_content_and_rules(doc, mini):
     assert rows == [["信息公开选项：主动公开"], ["抄送：财政部示例监管局。"],
                     ["示例省财政厅办公室", "2024年3月8日印发"], ["共印10份。"]]
     edges = table.find("w:tblPr/w:tblBorders", NS)
-    assert edges.find("w:bottom", NS).get(w("sz")) == "8"  # thick last rule, 0.35 mm
     assert edges.find("w:insideH", NS).get(w("sz")) == "6"  # thin rules between, 0.25 mm
-    first_rule = table.find("w:tr/w:tc/w:tcPr/w:tcBorders/w:bottom", NS)
-    assert first_rule.get(w("sz")) == "8"  # thick first rule, under the disclosure line
+    first, cc, printed, copies = (tr.findall("w:tc/w:tcPr/w:tcBorders", NS) for tr in table.findall("w:tr", NS))
+    assert first[0].find("w:bottom", NS).get(w("sz")) == "8"  # thick first rule, under the disclosure line
+    assert cc == []  # the rule under 抄送 is the thin insideH
+    # The last rule, thick, directly under 印发机关 and 印发日期; 共印N份 follows it, with no rule below.
+    assert [b.find("w:bottom", NS).get(w("sz")) for b in printed] == ["8", "8"]
+    assert copies[0].find("w:top", NS).get(w("sz")) == "8" and copies[0].find("w:bottom", NS).get(w("val")) == "nil"
 
 
 def test_imprint_without_cc_and_copies(tmp_path):
@@ -294,8 +297,7 @@ def test_imprint_without_cc_and_copies(tmp_path):
 
 @pytest.mark.parametrize("position, text", [("after_date", "信息公开选项：主动公开"), ("note", "（此件主动公开）")])
 def test_disclosure_after_the_date_or_as_note(tmp_path, position, text):
-    derived = mini_variant(tmp_path, f"  disclosure_position: {position}\n  signature: 示例省财政厅\n"
-                                     "  sign_date: 2024-03-07\n")
+    derived = mini_variant(tmp_path, f"  disclosure_position: {position}\n")
     doc = docx_part(render_notice(derived))
     assert texts(doc, "GwNote") == [text]
     assert texts(doc, "GwSignature") == ["示例省财政厅", "2024年3月7日"]
@@ -305,7 +307,7 @@ def test_disclosure_after_the_date_or_as_note(tmp_path, position, text):
 
 
 def test_signature_centred_over_the_date_four_characters_in(tmp_path):
-    derived = mini_variant(tmp_path, "  signature: 示例厅\n  sign_date: 2024-03-07\n")
+    derived = mini_variant(tmp_path, replace=("signature: 示例省财政厅", "signature: 示例厅"))
     doc = docx_part(render_notice(derived))
     sig, date = paragraphs(doc, "GwSignature")
     assert (text_of(sig), text_of(date)) == ("示例厅", "2024年3月7日")
@@ -399,13 +401,12 @@ def test_section_variant_rotates_the_page():
 # --- the real batches ---------------------------------------------------------------------------------------
 
 def seed_paragraphs() -> list[str]:
-    """Seed 000 P1–P5 (L11, L13+L15, L17, L19+L21, L23: page breaks split P2 and P4)."""
-    lines = SEED_000.read_text(encoding="utf-8").splitlines()
-    return [lines[10], lines[12] + lines[14], lines[16], lines[18] + lines[20], lines[22]]
+    """The body paragraphs of 黑财指（社）〔2023〕256号 as the original prints them."""
+    lines = HLJ_BODY.read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line and not line.startswith("#")]
 
 
-@pytest.mark.skipif(not SEED_000.exists(), reason="seed 000 text not available")
-def test_seed_000_body_word_for_word():
+def test_heilongjiang_body_word_for_word():
     derived = derive(EXAMPLES / "heilongjiang-2023-256.yaml")
     doc = docx_part(render_notice(derived))
     notice = paragraphs(doc, "GwBody")[:len(derived.notice.body)]  # the letter (附件5) has body paragraphs too
@@ -428,7 +429,8 @@ def test_seed_004_attachment_list_and_landscape_feedback_form():
                                     ("2", "项目支出绩效目标表"), ("3", "自治区财政资金使用情况跟踪反馈表")]
     assert section_of_label(doc, "附件3").find("w:pgSz", NS).get(w("orient")) == "landscape"
     assert [text_of(tr) for tr in imprint(doc).findall("w:tr", NS)][1:] == [
-        "抄送：自治区卫生健康委，自治区审计厅，本厅预算处、国库处、内控监督处", "新疆维吾尔自治区财政厅2024年4月28日印发"]
+        "抄送：自治区卫生健康委，自治区审计厅，本厅预算处、国库处、内控监督处。",  # the original lacks the 。
+        "新疆维吾尔自治区财政厅2024年4月28日印发"]
 
 
 # --- LibreOffice: what a clerk sees ---------------------------------------------------------------------------

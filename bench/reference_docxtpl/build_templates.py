@@ -175,6 +175,8 @@ def build_notice() -> Document:
     tag(doc, "{%p for num, title in n.attachments %}")
     para(doc, "{{ '附件：' if loop.first else '　　　' }}{{ num }}.{{ title }}", indent=True)
     tag(doc, "{%p endfor %}")
+    para(doc, "{{ n.signature or '' }}", align=RIGHT)
+    para(doc, "{{ n.sign_date or '' }}", align=RIGHT)
     para(doc, "{{ n.disclosure or '' }}", indent=True)
     para(doc, "抄送：{{ n.cc }}", size=14)
     p = doc.add_paragraph()

@@ -53,14 +53,16 @@ LINE = 579  # 225 mm / 22 lines, twips
 CHAR = 320  # one 3号 character, twips
 CHAR4 = 280  # one 4号 character (版记, page numbers)
 RED = "FF0000"
-THICK, THIN = 8, 6  # 版记 rules in eighths of a point: 1 pt ≈ 0.35 mm, 0.75 pt ≈ 0.26 mm
+THICK, THIN = 8, 6  # 版记 rules in eighths of a point: 1 pt ≈ 0.35 mm, 0.75 pt ≈ 0.26 mm (7.4.1: 0.35 / 0.25)
 # 28 characters of 3号 (16 pt = 320 twips) need 8960 twips, the text block is 8844 wide: each character is
 # condensed by the least whole twips that makes 28 fit (320 − 5 = 315; 28 × 315 = 8820, 29 × 315 > 8844).
 # A character grid with a negative w:charSpace would do the same in Word, but LibreOffice gives every
 # character wider than the grid pitch two cells (13–14 a line): condensing lays out alike in Word, WPS
 # and LibreOffice, and the line grid keeps 22 lines.
 CONDENSE = -(-(28 * CHAR - TEXT_WIDTH) // 28)
-KEEP = "<w:keepNext/><w:keepLines/>"  # the 附件 list stays on one page, with what follows it
+# An item of the 附件 list keeps its own lines together, nothing more: GB/T 9704 asks no keep-with-next
+# there, and chaining the items to what follows moved the whole list to the next page.
+KEEP = "<w:keepLines/>"
 NO_GRID = '<w:snapToGrid w:val="0"/>'  # big titles and 4号 lines keep their own pitch, not the 16 pt grid
 FOOTER = 1429  # 25.2 mm: the middle of "— 1 —" (a 16 pt line) sits 7 mm below the text block
 
@@ -229,6 +231,11 @@ def p(pstyle: str, *runs: str) -> str:
     return f'<w:p><w:pPr><w:pStyle w:val="{pstyle}"/></w:pPr>{"".join(runs)}</w:p>'
 
 
+def p_keep(pstyle: str, *runs: str) -> str:
+    """A paragraph in a paragraph style that keeps with the next one."""
+    return f'<w:p><w:pPr><w:pStyle w:val="{pstyle}"/><w:keepNext/></w:pPr>{"".join(runs)}</w:p>'
+
+
 def tag(text: str) -> str:
     """A paragraph that holds only a docxtpl paragraph or row tag (removed when rendering)."""
     return p("GwTag", t(text))
@@ -244,16 +251,18 @@ def title_runs(lines: str) -> list[str]:
             t("{%r endfor %}")]
 
 
-def imprint_cell(width: int, content: str, span: int = 1, bottom_thick: bool = False) -> str:
-    """A 版记 table cell (the rules are table borders; the first row's bottom is the thick top rule)."""
+def imprint_cell(width: int, content: str, span: int = 1, edges: str = "") -> str:
+    """A 版记 table cell; `edges` overrides its borders (the rules are table and cell borders)."""
     span_xml = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
-    edge = f"<w:tcBorders>{border('bottom', THICK)}</w:tcBorders>" if bottom_thick else ""
+    edge = f"<w:tcBorders>{edges}</w:tcBorders>" if edges else ""
     return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span_xml}{edge}<w:vAlign w:val="center"/>'
             f"</w:tcPr>{content}</w:tc>")
 
 
 def imprint_table() -> str:
-    """版记: floats to the bottom of the last page; thick rules first and last, thin between.
+    """版记: floats to the bottom of the last page; thick rules first and last, thin between (7.4.1).
+    共印N份 follows the 印发 line as in the originals, under the last rule, so that the rule directly
+    under 印发机关 and 印发日期 stays the last, thick one.
 
     Placed from the page's left edge: LibreOffice keeps a full-width table anchored to the margin in the
     text flow, but floats one anchored to the page."""
@@ -266,15 +275,17 @@ def imprint_table() -> str:
              '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/>'
              '<w:right w:w="0" w:type="dxa"/></w:tblCellMar></w:tblPr>')
     grid = f'<w:tblGrid><w:gridCol w:w="{half}"/><w:gridCol w:w="{TEXT_WIDTH - half}"/></w:tblGrid>'
+    thick_below = border("bottom", THICK)
     rows = [
-        imprint_cell(TEXT_WIDTH, p("GwDisclosure", t("{{ disclosure_before_cc }}")), 2, bottom_thick=True),
+        imprint_cell(TEXT_WIDTH, p("GwDisclosure", t("{{ disclosure_before_cc }}")), 2, thick_below),
         imprint_cell(TEXT_WIDTH, p("GwTag", t("{%tr if cc_text %}")), 2),
         imprint_cell(TEXT_WIDTH, p("GwImprintCc", t("抄送：{{ cc_text }}")), 2),
         imprint_cell(TEXT_WIDTH, p("GwTag", t("{%tr endif %}")), 2),
-        imprint_cell(half, p("GwImprintLeft", t("{{ printer }}")))
-        + imprint_cell(TEXT_WIDTH - half, p("GwImprintRight", t("{{ print_date }}印发"))),
+        imprint_cell(half, p("GwImprintLeft", t("{{ printer }}")), edges=thick_below)
+        + imprint_cell(TEXT_WIDTH - half, p("GwImprintRight", t("{{ print_date }}印发")), edges=thick_below),
         imprint_cell(TEXT_WIDTH, p("GwTag", t("{%tr if copies %}")), 2),
-        imprint_cell(TEXT_WIDTH, p("GwImprintRight", t("共印{{ copies }}份。")), 2),
+        imprint_cell(TEXT_WIDTH, p("GwImprintRight", t("共印{{ copies }}份。")), 2,
+                     border("top", THICK) + '<w:bottom w:val="nil"/>'),
         imprint_cell(TEXT_WIDTH, p("GwTag", t("{%tr endif %}")), 2),
     ]
     body = "".join(f'<w:tr><w:trPr><w:cantSplit/></w:trPr>{r}</w:tr>' for r in rows)
@@ -297,8 +308,13 @@ def notice_body() -> str:
         tag("{%p for item in attachment_list %}"),
         tag("{%p if loop.first %}"),
         p("GwAttachFirst", t("附件：{{ item.number }}."), TAB, t("{{ item.title }}")),
+        # The last item keeps with the 落款 after it: GB/T 9704 7.3.5 lets no 落款 stand alone on a page.
+        tag("{%p elif item.sub and loop.last and signature_block %}"),
+        p_keep("GwAttachSub", t("{{ item.number }}."), TAB, t("{{ item.title }}")),
         tag("{%p elif item.sub %}"),
         p("GwAttachSub", t("{{ item.number }}."), TAB, t("{{ item.title }}")),
+        tag("{%p elif loop.last and signature_block %}"),
+        p_keep("GwAttachItem", t("{{ item.number }}."), TAB, t("{{ item.title }}")),
         tag("{%p else %}"),
         p("GwAttachItem", t("{{ item.number }}."), TAB, t("{{ item.title }}")),
         tag("{%p endif %}"),
