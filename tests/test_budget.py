@@ -191,7 +191,7 @@ def test_projects_over_their_function():
     ('{code: "2080501", basic: 391.68}', "{code: 2080501, basic: 391.68}", "须加引号"),
     ('{code: "2080501", basic: 391.68}', '{code: "2080599x", basic: 391.68}', "格式不对"),
     ('{code: "2080501", basic: 391.68}', '{code: "2089901", basic: 391.68}', "不在科目代码表中"),
-    ('{code: "2080501", basic: 391.68}', '{code: "2080501", basic: "391.68"}', "应为金额数字"),
+    ('{code: "2080501", basic: 391.68}', '{code: "2080501", basic: "391.68"}', "应为数字"),
     ('{code: "2080501", basic: 391.68}', '{code: "2080501", basci: 391.68}', "未知的键"),
 ])
 def test_bad_input_named_with_line(old, new, fragment):
