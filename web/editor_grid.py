@@ -45,7 +45,7 @@ def grid_rows(projects, unit_cols, rows, marks: dict, input_errors: dict, typed:
                     cells.append(f'<td class="derived num" data-sum-row="d:{escape(p.id)}"></td>')
         for c in unit_cols:
             name = f"g/{row.index}/{c.key}"
-            cells.append(_input(name, row.cells[name], f"{row.name} {c.label}", f'data-role="unit_advance" data-col="{c.key}"',
+            cells.append(_input(name, row.cells[name], f"{row.name} {c.label}", f'data-role="unit_advance" data-col="unit/{c.key}"',
                                 c.used, marks, input_errors, typed))
         cells += ['<td class="derived num" data-sum-row="due"></td>', '<td class="derived num" data-sum-row="advance"></td>',
                   '<td class="derived num" data-sum-row="this"></td>']

@@ -12,6 +12,7 @@ from .conftest import screenshot
 
 HLJ = "examples/heilongjiang-2023-256.yaml"
 DEMO = "examples/demo-2025.yaml"
+XJ = "examples/xinjiang-2024-24.yaml"
 TABS = ["notice", "projects", "units", "alloc", "targets", "filing", "feedback", "letter", "yaml"]
 
 
@@ -127,4 +128,15 @@ def test_every_tab_fits_1366_by_768_in_chinese(page, tab):
     assert width <= 1366
     assert page.is_visible("#save")
     screenshot(page, f"editor-tab-{tab}")
+    assert page.csp_errors == []
+
+
+def test_xinjiang_grid_has_the_unit_advance_and_its_totals(page):
+    open_editor(page, XJ, "alloc")
+    assert total(page, "unit/advance") == "25,933" and total(page, "due") == "29,260" and total(page, "this") == "3,327"
+    assert total(page, "due", "地州") == "27,075"
+    page.fill('input[name="g/4/advance"]', "289")  # 天山区 已提前下达 288 → 289
+    assert total(page, "this") == "3,326" and row_sum(page, 4, "this") == "42"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    screenshot(page, "editor-09-xinjiang-unit-advance")
     assert page.csp_errors == []
