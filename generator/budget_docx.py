@@ -75,7 +75,7 @@ def place(header: list[list[HCell]], width: int) -> list[list[tuple[int, int, HC
 
 
 def column_widths(table: BudgetTable, size: int) -> list[float]:
-    """Twips each column needs at `size`: its widest body text on one line, its header on up to two lines."""
+    """Twips each column needs at `size`: its widest body text on one line, its header on up to three lines."""
     em = size * 10
     need = [2.0] * len(table.widths)
     for r in table.rows:
@@ -86,7 +86,7 @@ def column_widths(table: BudgetTable, size: int) -> list[float]:
     for placed in place(table.header, len(need)):
         for col, span, hc, _ in placed:
             if hc is not None and span == 1:
-                need[col] = max(need[col], min(cjk_em(hc.text), max(4.0, cjk_em(hc.text) / 2 + 0.5)))
+                need[col] = max(need[col], min(cjk_em(hc.text), max(2.5, cjk_em(hc.text) / 3 + 0.5)))
     return [n * em * SLACK + 2 * 57 for n in need]
 
 
@@ -105,11 +105,24 @@ def fitted(table: BudgetTable) -> tuple[list[int], bool, int]:
 
 
 def _grow(table: BudgetTable, need: list[float], page: int) -> list[int]:
-    """The needed widths, with the room left over given to the name columns."""
-    extra = max(page - sum(need), 0)
+    """The needed widths, with the room left over given to the name columns; when they do not fit, the
+    columns of names give up width (wrapping onto more lines) and figures and codes keep theirs."""
+    extra = page - sum(need)
+    if extra < 0:
+        names = [j for j in range(len(need)) if _is_text_column(table, j)]
+        room = sum(need[j] for j in names)
+        if names and room > -extra:
+            return scale_widths([w * (1 + extra / room) if j in names else w for j, w in enumerate(need)], page)
+        return scale_widths(need, page)
     texts = [j for j, w in enumerate(table.widths) if w >= 16] or list(range(len(need)))
     grown = [w + (extra / len(texts) if j in texts else 0) for j, w in enumerate(need)]
     return scale_widths(grown, page)
+
+
+def _is_text_column(table: BudgetTable, col: int) -> bool:
+    """Whether a column holds names (text cells) rather than figures or codes."""
+    kinds = {r.cells[col].kind for r in table.rows if col < len(r.cells) and r.cells[col].value not in (None, "")}
+    return kinds == {"text"}
 
 
 def table_pieces(table: BudgetTable, styles: TableStyles, widths: list[int], size: int) -> Iterator[str]:

@@ -122,9 +122,11 @@ def notes_body(d: BudgetDerived, views, styles: TableStyles) -> Iterator[tuple[s
     yield from _goals(d)
     yield _p("七、部门项目预算安排情况及绩效目标", heading=HEADING), False
     yield from _plain(target_tables_pieces(views, "per_page", styles))
-    yield _p("八、政府采购预算情况", heading=HEADING), False
-    if b.purchases:
-        yield from _table(purchase_table(d), styles)
+    purchases = purchase_table(d) if b.purchases else None
+    # the heading goes with its table, onto a landscape page where the table needs one
+    yield _p("八、政府采购预算情况", heading=HEADING), bool(purchases and fitted(purchases)[1])
+    if purchases:
+        yield from _table(purchases, styles)
     yield _p("九、国有资产占用情况", heading=HEADING), False
     yield _p(assets_sentence(d)), False
     if b.assets:

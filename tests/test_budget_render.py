@@ -237,3 +237,28 @@ def test_tables_docx_lays_out(files, tmp_path):
     for title in ("部门预算收支总表", "部门预算收入总表", "部门预算财政拨款“三公”经费支出表"):
         assert title in text
     assert text.count("24490.91") == 17  # T1 5, T2 3, T3 1, T4 7, T5 1: each on one line, unbroken
+
+
+def test_tables_docx_pages(files):
+    """One section per table: portrait where the table fits (收支总表, 三公), landscape for the wide ones."""
+    root = docx_part(files[f"{PREFIX}部门预算公开表.docx"])
+    sections = root.findall(".//w:sectPr", NS)
+    assert len(sections) == 9
+    orient = [s.find("w:pgSz", NS).get(f"{{{NS['w']}}}orient") == "landscape" for s in sections]
+    assert orient[0] is False and orient[1] is True and orient[8] is False
+    titles = [text_of(p) for p in root.iter(f"{{{NS['w']}}}p") if p.find("w:pPr/w:pStyle", NS) is not None
+              and p.find("w:pPr/w:pStyle", NS).get(f"{{{NS['w']}}}val") == "GwTargetTitle"]
+    assert titles[:2] == ["部门预算收支总表", "部门预算收入总表"] and len(titles) == 9
+    widths = [int(g.get(f"{{{NS['w']}}}w")) for g in root.find(".//w:tbl[2]/w:tblGrid", NS)]
+    assert sum(widths) <= 11906 - 1588 - 1474  # the 收支总表 within the portrait text width
+
+
+def test_procurement_xlsx(files):
+    data = files[f"{PREFIX}部门政府采购预算.xlsx"]
+    ws_f = load_workbook(io.BytesIO(data)).active
+    ws_v = load_workbook(io.BytesIO(data), data_only=True).active
+    values = rows_of(ws_v)
+    total = next(r for r in values if r[0] == "合  计")
+    assert total[7:9] == [8700.60, 8700.60] and total[14] == 8635.87
+    assert next(r for r in values if r[0] and str(r[0]).endswith("本级小计"))[7] == 8665.06
+    assert check_formulas(ws_f, ws_v) > 15
