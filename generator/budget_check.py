@@ -25,6 +25,7 @@ def validate_budget(d: BudgetDerived) -> list[Problem]:
     """Every problem of a derived budget, errors and warnings."""
     out: list[Problem] = []
     _income(d, out)
+    _categories(d, out)
     _basic(d, out)
     _three_public(d, out)
     _project_total(d, out)
@@ -51,6 +52,15 @@ def _income(d: BudgetDerived, out: list[Problem]) -> None:
             loc = typed.loc if typed else b.loc
             out.append(Problem(loc, f"收入「{label}」{_f(val(typed))} 与按该来源安排的支出 {_f(spent)} 不等"
                                     f"（差 {_f((val(typed) or ZERO) - (spent or ZERO))}），收支总表将不平衡"))
+
+
+def _categories(d: BudgetDerived, out: list[Problem]) -> None:
+    """Every 类 spent on must be one of the 收支总表's fixed rows, or its money would be missing there."""
+    fixed = {code for code, _ in d.budget.codes.categories if code}
+    for row in d.function:
+        if row.level == 1 and row.code not in fixed:
+            out.append(Problem(row.lines[0].loc, f"功能分类类「{row.code} {row.name}」不在收支总表的固定类中"
+                                                 "（generator/data/budget_codes.yaml 的 categories），收支总表将漏列这笔支出"))
 
 
 def _basic(d: BudgetDerived, out: list[Problem]) -> None:

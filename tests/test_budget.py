@@ -252,3 +252,12 @@ def test_unit_prices_derived_as_printed(example):
     prices = [str(unit_price(p)) for p in example[0].budget.purchases]
     assert prices == ["0.80", "2.91", "0.00", "0.01", "3.00", "2025.74", "203.26", "42.00", "5474.00", "910.00",
                       "0.50", "10.41", "0.00", "0.01", "2.00"]
+
+
+def test_category_outside_the_fixed_rows(tmp_path):
+    """A 类 added under codes: but absent from the 31 fixed rows would vanish from the 收支总表: an error."""
+    spec = tmp_path / "b.yaml"
+    text = MINIMAL.replace("2100799", "2990101") + 'codes: {function: {"299": 测试类, "29901": 测试款, "2990101": 测试项}}\n'
+    spec.write_text(text, encoding="utf-8")
+    errors = [p for p in check_spec(spec).problems if p.severity == "error"]
+    assert len(errors) == 1 and "299 测试类" in errors[0].message and errors[0].loc.line == line_of(text, 'code: "2990101"')
