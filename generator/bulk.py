@@ -7,14 +7,16 @@ import hashlib
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import GeneratorError
 from .limits import MAX_BYTES
 from .model import Loc
+from .os_errors import describe
 from .reader import Reader
 from .references import resolve_reference
-from .writer import batch_folder_name, read_manifest
+from .writer import batch_folder_name, clean_output, prepare_output, read_manifest, write_batch
 from .yamlsrc import load_yaml
 
 SHARED_KINDS = ("profile", "registry", "target_layout")
@@ -60,17 +62,31 @@ def find_specs(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     return found, missing
 
 
-def input_hash(spec: Path) -> str:
-    """Hash of everything a build depends on: the spec, its profile and registry, the generator's code."""
+def input_hash(spec: Path, data: bytes) -> str:
+    """Hash of everything a build depends on: the spec's bytes (`data`), the profile and registry it names, the
+    generator's code and templates. Never raises: bad input is the build's to report."""
     digest = hashlib.sha256(code_hash().encode())
-    digest.update(spec.read_bytes() if spec.stat().st_size <= MAX_BYTES else b"(too large: refused by check)")
-    top, _ = load_yaml(spec)  # bounded (size, depth, aliases): a bomb must not hang the hash either
+    digest.update(data)
     for key in ("profile", "registry"):
-        ref = top.get(key) if isinstance(top, dict) else None
-        target = resolve_reference(Reader(), ref, spec.parent, Loc("", 1, 1, key), key) if isinstance(ref, str) else None
-        if target is not None and target.stat().st_size <= MAX_BYTES:  # only files a build may read
-            digest.update(target.read_bytes())
+        digest.update(_reference_bytes(spec, key) or b"\0none " + key.encode())
     return digest.hexdigest()
+
+
+def _reference_bytes(spec: Path, key: str) -> bytes | None:
+    """The bytes of the profile or registry a spec names, resolved as the loader does (bounded YAML, confined to
+    the allowed roots, regular files of allowed size only); None when there is none or it is refused."""
+    try:
+        if spec.stat().st_size > MAX_BYTES:
+            return None
+        top, _ = load_yaml(spec)  # bounded (size, depth, aliases): a bomb must not hang the hash either
+        ref = top.get(key) if isinstance(top, dict) else None
+        target = resolve_reference(Reader(), ref, spec.parent, Loc("", 1, 1, key), key) if isinstance(ref, str) \
+            else None
+        if target is None or not target.is_file() or target.stat().st_size > MAX_BYTES:
+            return None
+        return target.read_bytes()
+    except (OSError, ValueError, RecursionError):
+        return None
 
 
 @dataclass
@@ -81,52 +97,75 @@ class Outcome:
     status: str  # ok | failed | skipped
     message: str
     seconds: float = 0.0
+    details: list[str] = field(default_factory=list)  # each warning of a built batch, printed under its line
 
 
 def build_one(spec: Path, out: Path, pdf: bool, force: bool) -> Outcome:
     """Build one batch; every failure becomes an Outcome (never an exception across processes)."""
-    from .errors import GeneratorError
-    from .pipeline import render_spec
-    from .writer import write_batch
-
     start = time.perf_counter()
-    target = out / batch_folder_name(spec)
-    digest = input_hash(spec)
-    previous = read_manifest(target)
-    if not force and previous and previous.get("spec_sha256") == digest and previous.get("pdf", False) >= pdf:
-        return Outcome(spec, "skipped", "未改动，跳过")
     try:
-        report, files = render_spec(spec)
-        if not report.ok:
-            first = "；".join(str(p) for p in report.errors[:3])
-            more = f"（共 {len(report.errors)} 个错误）" if len(report.errors) > 3 else ""
-            return Outcome(spec, "failed", first + more, time.perf_counter() - start)
-        if pdf:
-            files.update(convert_to_pdf(files))
-        write_batch(files, target, spec, digest)
-        warn = f"，{len(report.warnings)} 个警告" if report.warnings else ""
-        return Outcome(spec, "ok", f"{len(files)} 个文件{warn}", time.perf_counter() - start)
+        return _build(spec, out, pdf, force, start)
     except GeneratorError as e:
         return Outcome(spec, "failed", str(e).splitlines()[0], time.perf_counter() - start)
+    except OSError as e:
+        return Outcome(spec, "failed", describe(e, "无法读写"), time.perf_counter() - start)
+    except RecursionError:
+        return Outcome(spec, "failed", "批次文件嵌套过深，无法处理", time.perf_counter() - start)
+    except MemoryError:
+        return Outcome(spec, "failed", "内存不足：批次文件过大或展开后过大", time.perf_counter() - start)
     except Exception as e:  # a bug must not stop the other batches; report it for this one
         return Outcome(spec, "failed", f"内部错误（请报告）：{type(e).__name__}: {e}", time.perf_counter() - start)
+
+
+def _build(spec: Path, out: Path, pdf: bool, force: bool, start: float) -> Outcome:
+    from .pipeline import render_spec
+
+    target = out / batch_folder_name(spec)
+    try:
+        data = spec.read_bytes()
+    except OSError as e:
+        return Outcome(spec, "failed", describe(e, "无法读取批次文件", spec))
+    digest, spec_hash = input_hash(spec, data), hashlib.sha256(data).hexdigest()
+    previous = read_manifest(target)
+    if not force and previous and previous.get("input_sha256") == digest and previous.get("pdf", False) >= pdf:
+        return Outcome(spec, "skipped", "未改动，跳过")
+    report, files = render_spec(spec)
+    if not report.ok:
+        first = "；".join(str(p) for p in report.errors[:3])
+        more = f"（共 {len(report.errors)} 个错误）" if len(report.errors) > 3 else ""
+        return Outcome(spec, "failed", first + more, time.perf_counter() - start)
+    if pdf:
+        files.update(convert_to_pdf(files))
+    write_batch(files, target, spec, digest, spec_hash)
+    warn = f"，{len(report.warnings)} 个警告" if report.warnings else ""
+    return Outcome(spec, "ok", f"{len(files)} 个文件{warn}", time.perf_counter() - start,
+                   [str(w) for w in report.warnings])
 
 
 _CONVERTER = None  # one warm LibreOffice per process, started on the first batch that wants PDFs
 
 
 def _converter():
-    """This process's warm converter (closed when the process exits)."""
+    """This process's warm converter (closed by close_converter, or when a worker process exits)."""
     global _CONVERTER
     if _CONVERTER is None:
-        import atexit
+        from multiprocessing import util
 
         from .pdf import WarmConverter
 
         _CONVERTER = WarmConverter()
         _CONVERTER.__enter__()
-        atexit.register(_CONVERTER.close)
+        # pool workers leave through multiprocessing's exit, which skips atexit but runs these finalizers
+        util.Finalize(None, close_converter, exitpriority=10)
     return _CONVERTER
+
+
+def close_converter() -> None:
+    """Stop this process's LibreOffice and delete its temp folder (safe to call when none was started)."""
+    global _CONVERTER
+    if _CONVERTER is not None:
+        _CONVERTER.close()
+        _CONVERTER = None
 
 
 def convert_to_pdf(files: dict[str, bytes]) -> dict[str, bytes]:
@@ -149,18 +188,28 @@ def build_all(paths: list[Path], out: Path, jobs: int = 1, pdf: bool = False, fo
               stream=sys.stdout) -> int:
     """Build every batch found under paths; print a line each and a summary; 1 if any failed."""
     specs, missing = find_specs(paths)
+    try:
+        prepare_output(out)
+    except GeneratorError as e:
+        print(f"错误：{e}", file=stream)
+        return 1
+    for name in clean_output(out):
+        print(f"注意：{out / name} 上次生成时被中断，已恢复为中断前的内容", file=stream)
     outcomes = [Outcome(p, "failed", "找不到文件或文件夹") for p in missing]
     for o in outcomes:
         print(f"✗ {o.spec}: {o.message}", file=stream)
     progress = Progress(len(specs))
     if jobs <= 1 or len(specs) <= 1:
-        for spec in specs:
-            outcomes.append(_report(build_one(spec, out, pdf, force), stream, progress))
+        try:
+            for spec in specs:
+                outcomes.append(_report(build_one(spec, out, pdf, force), stream, progress))
+        finally:
+            close_converter()  # before the summary, so nothing of LibreOffice's prints after it
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(build_one, spec, out, pdf, force) for spec in specs]
+            futures = {pool.submit(build_one, spec, out, pdf, force): spec for spec in specs}
             for future in as_completed(futures):
-                outcomes.append(_report(future.result(), stream, progress))
+                outcomes.append(_report(_result(future, futures[future]), stream, progress))
     progress.done()
     counts = {s: sum(o.status == s for o in outcomes) for s in ("ok", "skipped", "failed")}
     print(f"共 {len(outcomes)} 个批次：成功 {counts['ok']}，跳过 {counts['skipped']}，失败 {counts['failed']}。"
@@ -168,11 +217,21 @@ def build_all(paths: list[Path], out: Path, jobs: int = 1, pdf: bool = False, fo
     return 1 if counts["failed"] else 0
 
 
+def _result(future, spec: Path) -> Outcome:
+    """A worker's Outcome; a worker that died (killed, out of memory) fails its batch instead of the run."""
+    try:
+        return future.result()
+    except Exception as e:  # BrokenProcessPool and the like: the batch failed, the others carry on
+        return Outcome(spec, "failed", f"生成进程意外退出（{type(e).__name__}），未写入任何文件")
+
+
 def _report(outcome: Outcome, stream, progress: Progress) -> Outcome:
     mark = {"ok": "✓", "skipped": "–", "failed": "✗"}[outcome.status]
     timing = f"（{outcome.seconds:.1f} 秒）" if outcome.seconds else ""
     progress.clear()
     print(f"{mark} {outcome.spec}: {outcome.message}{timing}", file=stream, flush=True)
+    for line in outcome.details:
+        print(f"    {line}", file=stream, flush=True)
     progress.step()
     return outcome
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .errors import GeneratorError
+from .os_errors import describe
 
 EPILOG = """\
 示例 (examples):
@@ -50,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
         return run_build(args.specs, args.output, args.jobs, args.pdf, args.force)
     except GeneratorError as e:
         print(f"错误：{e}", file=sys.stderr)
+        return 1
+    except OSError as e:  # reading the specs or the output folder: the path and the reason, not a traceback
+        print(f"错误：{describe(e, '无法读写')}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -23,6 +23,10 @@ class RenderError(GeneratorError):
     """Raised when a template or a document cannot be rendered from a valid spec."""
 
 
+class OutputError(GeneratorError):
+    """Raised when the output cannot be written (no permission, disk full, a file in the way); names the path."""
+
+
 class PdfError(GeneratorError):
     """Raised when PDF conversion through LibreOffice is unavailable or fails."""
 

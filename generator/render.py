@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from .derive import Derived
-
-ILLEGAL_IN_NAMES = '\\/:*?"<>|\n\r\t'
+from .filenames import bounded_name
 
 
 def document_name(number: str, title: str, ext: str) -> str:
@@ -13,9 +12,9 @@ def document_name(number: str, title: str, ext: str) -> str:
 
 
 def safe_file_name(stem: str, ext: str) -> str:
-    """A file name from any text: characters illegal in file names removed, at most 120 before the extension."""
-    safe = "".join(ch for ch in stem if ch not in ILLEGAL_IN_NAMES).strip().lstrip(".") or "文件"
-    return safe[:120] + f".{ext}"
+    """A file name from any text: characters illegal in file names removed, bounded in characters and bytes
+    (filenames.bounded_name), so a long title never makes a name the file system refuses."""
+    return bounded_name(stem, f".{ext}")
 
 
 def render_batch(derived: Derived) -> dict[str, bytes]:

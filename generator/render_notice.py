@@ -28,6 +28,7 @@ from .docx_package import (
     table_styles,
 )
 from .errors import RenderError
+from .filenames import bounded_name
 from .ooxml import TEXT_WIDTH, TableStyles, run, text_em
 from .render_forms import form_xml, signature_xml
 from .sums import Numbered
@@ -67,7 +68,7 @@ class AttachmentBlock:
 def notice_file_name(view: NoticeView) -> str:
     """黑财指（社）〔2023〕256号 黑龙江省财政厅关于….docx, without characters illegal in file names."""
     safe = "".join(ch for ch in f"{view.doc_number} {view.title}" if ch not in ILLEGAL_IN_NAMES)
-    return safe[:120] + ".docx"
+    return bounded_name(safe, ".docx")
 
 
 def mark_runs(mark: str, size: int) -> Markup:

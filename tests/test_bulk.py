@@ -57,7 +57,7 @@ def test_good_batches_build_and_the_broken_one_is_named(tree, tmp_path):
     for name in ("heilongjiang-2023-256", "xinjiang-2024-24", "mini"):
         folder = out / name
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        assert manifest["spec_sha256"]
+        assert manifest["input_sha256"] and manifest["spec_file_sha256"]
         for entry in manifest["files"]:
             data = (folder / entry["name"]).read_bytes()
             assert len(data) == entry["size"] and hashlib.sha256(data).hexdigest() == entry["sha256"]
