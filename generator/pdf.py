@@ -111,9 +111,15 @@ def convert_cold(paths, out_dir, timeout: float = 120.0) -> list[Path]:
 
 
 def _stop_all(offices: list[Office], root: Path) -> None:
-    """Stop every Office and delete the converter's temp dir (also run by the finalizer)."""
-    with ThreadPoolExecutor(max(1, len(offices))) as pool:
-        list(pool.map(lambda office: office.stop(graceful=True), offices))
+    """Stop every Office and delete the converter's temp dir (also run by the finalizer).
+
+    No threads: this also runs at interpreter exit, when no new thread or future may start. Every Office is
+    asked to quit first, so they wind down together, then each is waited for (and killed if it lingers).
+    """
+    for office in offices:
+        office.ask_to_quit()
+    for office in offices:
+        office.stop(graceful=True)
     shutil.rmtree(root, ignore_errors=True)
 
 

@@ -227,10 +227,16 @@ class Office:
         line, self._buffer = self._buffer.split(b"\n", 1)
         return json.loads(line)
 
+    def ask_to_quit(self) -> None:
+        """Tell the helper to close LibreOffice and exit (stop() then waits for both)."""
+        if self.helper is not None and self.helper.poll() is None:
+            with contextlib.suppress(OSError):
+                self.helper.stdin.close()
+
     def stop(self, graceful: bool = False) -> None:
         """End both processes (politely first if graceful) and delete the private directory."""
-        if graceful and self.running():
-            self.helper.stdin.close()  # the helper then closes LibreOffice itself
+        if graceful and self.helper is not None and self.helper.poll() is None:
+            self.ask_to_quit()  # the helper then closes LibreOffice itself
             for proc in (self.helper, self.soffice):
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=10)

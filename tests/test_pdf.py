@@ -271,3 +271,26 @@ def test_pdf_embeds_the_substitute_fonts(warm, tmp_path):
     for font, embedded in EMBEDDED.items():
         assert embedded in listing, f"{font} should render as {embedded}:\n{listing}"
     assert "NotoSerifCJKjp-Bold" in listing  # 小标宋 → the Bold weight
+
+
+@needs_warm
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_build_pdf_prints_nothing_after_its_summary_and_leaves_no_temp_files(tmp_path, jobs):
+    """At exit the converter is stopped without new threads (no `cannot schedule new futures` at shutdown), in the
+    main process and in pool workers alike, and its gongwen-pdf-* folder is gone."""
+    root = Path(__file__).resolve().parent.parent
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    for name in ("a.yaml", "b.yaml"):
+        shutil.copy(root / "tests" / "data" / "mini.yaml", specs / name)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = dict(os.environ, TMPDIR=str(temp))
+    done = subprocess.run(["python", "-m", "generator", "build", str(specs), "-o", str(tmp_path / "out"), "--pdf",
+                           "-j", jobs], cwd=root, env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stderr == ""
+    assert done.stdout.splitlines()[-1].startswith("共 2 个批次：成功 2")
+    assert list(temp.iterdir()) == []
+    for batch in ("a", "b"):
+        assert len(list((tmp_path / "out" / batch / "pdf").glob("*.pdf"))) == 1
