@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from . import sandbox
 from .errors import RenderError
+from .office_parts import with_theme_and_app
 from .ooxml import TABLE, TARGET_SUBTITLE, TARGET_TITLE, TableStyles
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "docx"
@@ -78,6 +79,8 @@ def _compile_template(path: Path, stamp: int) -> TemplatePackage:
             parts = {info.filename: zf.read(info) for info in zf.infolist()}
     except (OSError, zipfile.BadZipFile) as e:
         raise RenderError(f"无法读取 Word 模板 {path}：{e}") from e
+    if "[Content_Types].xml" in parts and "word/_rels/document.xml.rels" in parts and "_rels/.rels" in parts:
+        parts = with_theme_and_app(parts, "word")  # a theme and app.xml where the template lacks them
     if DOCUMENT not in parts:
         raise RenderError(f"Word 模板 {path} 缺少 {DOCUMENT}")
     xml = parts.pop(DOCUMENT).decode("utf-8")

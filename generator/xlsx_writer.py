@@ -19,6 +19,8 @@ import zipfile
 from datetime import UTC, datetime
 from functools import lru_cache
 
+from .office_parts import with_theme_and_app
+
 MAX_ROWS, MAX_COLS = 1_048_576, 16_384
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so identical input gives identical bytes
@@ -628,12 +630,16 @@ class Workbook:
         rels = [(f"rId{i}", f"{REL}/worksheet", f"worksheets/sheet{i}.xml") for i in range(1, n + 1)]
         rels += [(f"rId{n + 1}", f"{REL}/styles", "styles.xml"), (f"rId{n + 2}", f"{REL}/sharedStrings",
                                                                   "sharedStrings.xml")]
-        self._write_part("xl/_rels/workbook.xml.rels", _relationships(rels))
         self._write_part("docProps/core.xml", self._core_xml())
-        self._write_part("_rels/.rels", _relationships([
-            ("rId1", f"{REL}/officeDocument", "xl/workbook.xml"),
-            ("rId2", f"{PKG_REL}/metadata/core-properties", "docProps/core.xml")]))
-        self._write_part("[Content_Types].xml", self._content_types())
+        package = with_theme_and_app({  # the theme and app.xml Excel expects (see office_parts)
+            "xl/_rels/workbook.xml.rels": _relationships(rels).encode("utf-8"),
+            "_rels/.rels": _relationships([("rId1", f"{REL}/officeDocument", "xl/workbook.xml"),
+                                           ("rId2", f"{PKG_REL}/metadata/core-properties",
+                                            "docProps/core.xml")]).encode("utf-8"),
+            "[Content_Types].xml": self._content_types().encode("utf-8")}, "xl")
+        for name, data in package.items():
+            with self._part(name) as fh:
+                fh.write(data)
         self._zip.close()
 
     def _shared_strings(self) -> str:
