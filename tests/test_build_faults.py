@@ -405,3 +405,18 @@ def test_two_builds_into_one_folder_at_once_end_as_one_complete_set(spec, tmp_pa
         assert [p.returncode for p in procs] == [0, 0, 0], outputs
         assert hidden(out) == [] and [p.name for p in out.iterdir()] == ["mini"]
         complete(out / "mini")
+
+
+def test_the_input_hash_reads_only_regular_referenced_files(tmp_path):
+    """Deciding whether a batch is unchanged never hangs on a device or folder named as profile/registry, and
+    never parses the YAML (the build's loader reports what is wrong with it)."""
+    from generator.bulk import input_hash
+
+    spec = tmp_path / "x.yaml"
+    spec.write_text("profile: /dev/zero\nregistry: ..\nnotice: {print_date: 2023-02-30}\n", encoding="utf-8")
+    first = input_hash(spec, spec.read_bytes())
+    (tmp_path / "p.yaml").write_text("kind: profile\n", encoding="utf-8")
+    spec.write_text('{profile: "p.yaml"}\n', encoding="utf-8")
+    before = input_hash(spec, spec.read_bytes())
+    (tmp_path / "p.yaml").write_text("kind: profile\nissuer: 乙\n", encoding="utf-8")
+    assert input_hash(spec, spec.read_bytes()) != before != first  # a changed profile rebuilds the batch
