@@ -51,15 +51,17 @@ def lock(fd: int, wait: bool = True) -> bool:
 def folder_lock(folder: Path):
     """Hold the output folder's lock (temp folders are created and swapped in under it); yields whether it is
     held, False where the file system has no locks."""
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    fd = _open_folder(folder)
     try:
-        yield lock(fd)
+        yield fd >= 0 and lock(fd)
     finally:
-        os.close(fd)  # closing the descriptor releases the lock
+        if fd >= 0:
+            os.close(fd)  # closing the descriptor releases the lock
 
 
 def make_temp(folder: Path, name: str) -> tuple[Path, int]:
-    """A new hidden temp folder for batch `name` (umask permissions), locked; call under folder_lock."""
+    """A new hidden temp folder for batch `name` (umask permissions), locked; call under folder_lock. Close the
+    descriptor (when it is not -1) once the folder is swapped in or removed."""
     while True:
         path = folder / hidden_name("tmp", name)
         try:
@@ -67,9 +69,17 @@ def make_temp(folder: Path, name: str) -> tuple[Path, int]:
             break
         except FileExistsError:
             continue
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    lock(fd, wait=False)
+    fd = _open_folder(path)
+    if fd >= 0:
+        lock(fd, wait=False)
     return path, fd
+
+
+def _open_folder(path: Path) -> int:
+    """A read-only descriptor of a folder to lock, or -1 where folders cannot be opened (Windows)."""
+    if fcntl is None:
+        return -1
+    return os.open(path, os.O_RDONLY | os.O_DIRECTORY)
 
 
 def owner_alive(path: Path) -> bool:

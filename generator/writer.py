@@ -93,7 +93,8 @@ def write_batch(files: dict[str, bytes], target: Path, spec_path: Path | None = 
             remove_tree(tmp)
             raise
     finally:
-        os.close(fd)
+        if fd >= 0:
+            os.close(fd)
     if old is not None:
         remove_tree(old)
     return target
