@@ -110,7 +110,6 @@ def _all_but_targets(spec: SpecText) -> list[Field]:
     out += _paragraphs(spec, ("notice", "body"), "notice", "正文段落")
     out += [_field(spec, ("notice", "slots", k), f"正文填空·{k}", "text", "notice", "正文填空")
             for k in spec.keys(("notice", "slots"))]
-    out += _attachments(spec, ("attachments",), "")
     for i in range(spec.length(("projects",))):
         name = spec.get(("projects", i, "name")) or ""
         group = f"项目 {i + 1}：{name}"
@@ -123,7 +122,7 @@ def _all_but_targets(spec: SpecText) -> list[Field]:
                           "projects", group)
     for i in range(spec.length(("units",))):
         out += _table(spec, ("units", i), UNIT_FIELDS, "units", f"本批次补充单位 {i + 1}")
-    return out
+    return out + _attachments(spec, ("attachments",), "")  # after the projects: their tab shows projects first
 
 
 def _paragraphs(spec: SpecText, path: tuple, section: str, group: str) -> list[Field]:

@@ -161,7 +161,8 @@ def render_editor(name: str, path: Path, current: SpecFile, tab: str, message: s
         "editor.html", name=name, tab=tab, sections=SECTIONS, counts=counts, version=current.version,
         yaml=typed.get("yaml", current.text), report=report, message=message, conflict=conflict,
         typed=typed, input_errors=input_errors, groups=groups, marks=by_target,
-        item_ops=item_controls([f for f in fields if f.section == tab]),
+        item_ops=item_controls([f for f in fields if f.section == tab and not (  # attachments move on 通知
+            tab in ("projects", "targets") and f.path[0] == "attachments")]),
         grid_rows=grid_rows(projects, unit_cols, rows, by_target, input_errors, typed) if tab == "alloc" else [],
         tab_marks=[m for m in listed if m.section == tab and (not m.target or m.target == "yaml")],
         all_marks=[m for m in listed if m.section == tab and m.target], kind_labels=ATTACHMENT_KINDS,
