@@ -10,11 +10,13 @@ pages differently from Word.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import shutil
 import subprocess
 import tempfile
 import threading
+import zipfile
 from functools import cache
 from pathlib import Path
 
@@ -94,6 +96,14 @@ class Previewer:
         counted.write_text(match.group(1))
         return int(match.group(1))
 
+    def first_page_png(self, name: str, data: bytes) -> bytes:
+        """Page 1 quickly: from the full PDF when cached, else from the document's first section alone."""
+        if (self.cache_dir / content_key(data)[:2] / content_key(data) / "doc.pdf").is_file() \
+                or not name.lower().endswith(".docx"):
+            return self.page_png(name, data, 1)
+        head = first_section(data)
+        return self.page_png(name, head, 1)
+
     def page_png(self, name: str, data: bytes, page: int) -> bytes:
         """One page (1-based) as PNG; PdfError in Chinese for a page the document does not have."""
         count = self.page_count(name, data)
@@ -108,6 +118,29 @@ class Previewer:
                       str(pdf), str(stem)])
                 stem.with_suffix(".png").replace(png)
         return png.read_bytes()
+
+
+def first_section(data: bytes) -> bytes:
+    """A copy of a .docx holding only its first section (the notice before its attachments).
+
+    Page 1 depends only on what comes before its end, so this copy gives the same first page in a
+    fraction of the time of a 78-page document with inline attachment tables. Cut on the text (the
+    first paragraph that ends a section takes its w:sectPr to the end of the body): parsing a 1.5 MB
+    document.xml costs more than converting the cut. A document without that mark is returned whole.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        xml = src.read("word/document.xml")
+        end = xml.find(b"</w:sectPr></w:pPr>")
+        para = max(xml.rfind(b"<w:p>", 0, end), xml.rfind(b"<w:p ", 0, end)) if end > 0 else -1
+        sect = xml.rfind(b"<w:sectPr", para, end) if para > 0 else -1
+        if sect < 0 or b"<w:body>" not in xml[:para]:
+            return data
+        cut = xml[:para] + xml[sect:end + len(b"</w:sectPr>")] + b"</w:body></w:document>"
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for item in src.infolist():
+                dst.writestr(item, cut if item.filename == "word/document.xml" else src.read(item.filename))
+        return out.getvalue()
 
 
 def _run(args: list[str]) -> str:
