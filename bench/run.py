@@ -202,17 +202,31 @@ def summarise(result: dict) -> dict:
     return summary
 
 
+def run_web(out: Path, rounds: int) -> dict | None:
+    """The web numbers (bench/web_bench.py, its own process) merged into `out`; None if it failed."""
+    say("web: editor page, preview, 8 concurrent downloads")
+    proc = subprocess.run([sys.executable, str(ROOT / "bench/web_bench.py"), "--out", str(out), "--rounds",
+                           str(rounds)], capture_output=True, text=True, cwd=ROOT, timeout=3600)
+    if proc.returncode != 0:
+        say(f"web benchmark failed: {proc.stderr.strip()[-2000:]}")
+        return None
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, run, print the summary."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="references only up to 1,000 units, 3 repeats")
     parser.add_argument("--sizes", default="100,1000,10000", help="comma-separated unit counts")
     parser.add_argument("--no-pdf", action="store_true", help="skip the LibreOffice measurements")
+    parser.add_argument("--no-web", action="store_true", help="skip the web app's numbers (bench/web_bench.py)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results file (default bench/results.json)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     start = time.perf_counter()
     result = run(args.quick, sizes, not args.no_pdf, args.out)
+    if not args.no_web:
+        result = run_web(args.out, 10 if args.quick else 20) or result
     for key, v in result["targets"].items():
         value = "not measured" if v["value"] is None else f"{v['value']:.3g}"
         mark = {True: "met", False: "MISSED", None: "-"}[v["met"]]

@@ -67,6 +67,7 @@ class RowMatch:
     label: str
     code: str
     values: dict[int, Decimal]
+    uncached: set[int] = field(default_factory=set)  # columns holding a formula whose result was never saved
     kind: str = "unmatched"  # total | group | unit | unmatched
     unit: str | None = None
     group: str | None = None
@@ -91,6 +92,7 @@ def read_sheet(data: bytes, registry: Registry, projects: list[Project] | None =
                confirmed: dict[int, str | None] | None = None) -> Sheet:
     """Parse an uploaded 分配表 and match it; `confirmed` maps an Excel row number to a unit id (or None: skip)."""
     grid, formats, title = _grid(data)
+    formulas = _uncached_formulas(data, grid)
     problems: list[str] = []
     header_at, two_rows = _find_header(grid)
     if header_at is None:
@@ -101,8 +103,11 @@ def read_sheet(data: bytes, registry: Registry, projects: list[Project] | None =
         raise ImportXlsxError("找不到单位名称列（表头应含「单位」「拨付单位」「地区」等字样）")
     start = header_at + (2 if two_rows else 1)
     rows = _rows(grid, formats, start, columns, problems)
+    for row in rows:
+        row.uncached = {c for r, c in formulas if r == row.number - 1}
     _match_rows(rows, registry, confirmed or {})
-    return Sheet(title, columns, rows, known, problems)
+    notes = ["表中有公式没有保存计算结果（文件由程序生成、未经 Excel 保存过），这些单元格不作核对"] if formulas else []
+    return Sheet(title, columns, rows, known, problems, notes)
 
 
 def _grid(data: bytes) -> tuple[list[list], list[list], str]:
@@ -124,6 +129,26 @@ def _grid(data: bytes) -> tuple[list[list], list[list], str]:
             grid.append([getattr(c, "value", None) for c in row])
             formats.append([getattr(c, "number_format", "General") or "General" for c in row])
         return grid, formats, sheet.title
+    finally:
+        book.close()
+
+
+def _uncached_formulas(data: bytes, grid: list[list]) -> set[tuple[int, int]]:
+    """(row, column) of formula cells that read as blank: their result was never saved (openpyxl output)."""
+    import openpyxl
+
+    blanks = {(r, c) for r, row in enumerate(grid) for c, v in enumerate(row) if v is None}
+    if not blanks:
+        return set()
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        found = set()
+        for r, row in enumerate(book.worksheets[0].iter_rows(max_row=len(grid), max_col=MAX_COLS)):
+            for c, cell in enumerate(row):
+                value = getattr(cell, "value", None)
+                if isinstance(value, str) and value.startswith("=") and (r, c) in blanks:
+                    found.add((r, c))
+        return found
     finally:
         book.close()
 

@@ -177,6 +177,17 @@ def test_a_leaf_that_does_not_add_up_is_listed_with_every_total_it_breaks():
     assert "第 12 行「乌鲁木齐市」原基本公共卫生项目：表中为 1900，按各行推算为 1901" == str(mismatch)
 
 
+def test_formulas_saved_without_results_are_not_compared_and_inputs_still_import():
+    def edit(ws):
+        ws["B13"] = 317  # openpyxl keeps the formulas but saves no results for them
+
+    batch, imp = run_import("xinjiang-2024-24", data=_edited("xinjiang-2024-24", edit))
+    assert imp.mismatches == [] and any("公式没有保存计算结果" in n for n in imp.notes)
+    tianshan = next(a for a in imp.amounts if a.unit == "天山区")
+    assert tianshan.cells["basic"] == {"due": Decimal(317)} and tianshan.advance == Decimal(288)
+    assert len(imp.amounts) == 102
+
+
 def test_close_names_are_offered_and_a_confirmed_choice_wins():
     def edit(ws):
         ws["A13"] = "天山区卫健委"
