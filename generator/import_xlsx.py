@@ -123,9 +123,12 @@ def _grid(data: bytes) -> tuple[list[list], list[list], str]:
     try:
         sheet = book.worksheets[0]
         grid, formats = [], []
-        for row in sheet.iter_rows(max_col=MAX_COLS):
+        for row in sheet.iter_rows():
             if len(grid) >= MAX_ROWS:
                 raise ImportXlsxError(f"表格超过 {MAX_ROWS} 行，请只上传分配表")
+            row = row[:MAX_COLS]
+            while row and getattr(row[-1], "value", None) is None:
+                row = row[:-1]  # the sheet's dimension pads every row to its widest
             grid.append([getattr(c, "value", None) for c in row])
             formats.append([getattr(c, "number_format", "General") or "General" for c in row])
         return grid, formats, sheet.title
@@ -137,16 +140,13 @@ def _uncached_formulas(data: bytes, grid: list[list]) -> set[tuple[int, int]]:
     """(row, column) of formula cells that read as blank: their result was never saved (openpyxl output)."""
     import openpyxl
 
-    blanks = {(r, c) for r, row in enumerate(grid) for c, v in enumerate(row) if v is None}
-    if not blanks:
-        return set()
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         found = set()
-        for r, row in enumerate(book.worksheets[0].iter_rows(max_row=len(grid), max_col=MAX_COLS)):
-            for c, cell in enumerate(row):
+        for r, row in enumerate(book.worksheets[0].iter_rows(max_row=len(grid))):
+            for c, cell in enumerate(row[:MAX_COLS]):
                 value = getattr(cell, "value", None)
-                if isinstance(value, str) and value.startswith("=") and (r, c) in blanks:
+                if isinstance(value, str) and value.startswith("=") and (c >= len(grid[r]) or grid[r][c] is None):
                     found.add((r, c))
         return found
     finally:
@@ -260,8 +260,9 @@ def match_project(label: str, projects: list[Project]) -> tuple[Project | None, 
 def _columns(grid, at: int, two_rows: bool, projects: list[Project], problems: list[str]):
     """Match each column to unit / code / a project's measure or part / a total measure."""
     top = [text_of(v) for v in grid[at]]
-    sub = [text_of(v) for v in grid[at + 1]] if two_rows else [""] * len(top)
-    sub += [""] * (len(top) - len(sub))
+    sub = [text_of(v) for v in grid[at + 1]] if two_rows else []
+    width = max(len(top), len(sub))
+    top, sub = top + [""] * (width - len(top)), sub + [""] * (width - len(sub))
     for i in range(1, len(top)):  # a merged group header is read once; the cells it spans are blank
         if not top[i] and sub[i]:
             top[i] = top[i - 1]
@@ -359,7 +360,7 @@ def _match_rows(rows: list[RowMatch], registry: Registry, confirmed: dict[int, s
     """Rows to units: code, exact name in the current prefecture, anywhere, then close names; 合计 rows to groups."""
     index = _NameIndex(registry)
     context: Unit | None = None
-    groups = iter(registry.groups)
+    used: set[str] = set()
     for row in rows:
         label = row.label.rstrip("：:")
         if row.number in confirmed:
@@ -373,9 +374,10 @@ def _match_rows(rows: list[RowMatch], registry: Registry, confirmed: dict[int, s
                 row.of_which, label = True, label[2:].lstrip("：:")
             unit, how = index.find(label, row.code, context)
             if unit is None and label.endswith(("合计", "小计")):
-                group = index.group(label[:-2]) or next(groups, None)
+                group = index.group(label[:-2]) or next((g for g in registry.groups if g.id not in used), None)
                 if group is not None:
                     row.kind, row.group = "group", group.id
+                    used.add(group.id)
                     context = None
                     continue
             if unit is not None:
