@@ -162,7 +162,7 @@ def test_preview_page_lists_documents_and_downloads(clerk, spec_root):
 
 def test_preview_of_a_batch_with_errors_says_why(clerk, spec_root):
     path = spec_root / "examples" / "demo-2025.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("seq: 88", "seq: -1"), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("{unit: 甲市第一人民医院, equip: 200}", '{unit: 甲市第一人民医院, equip: "200"}'), encoding="utf-8")
     resp = clerk.get("/preview/examples/demo-2025.yaml")
     assert resp.status_code == 422 and "改正后才能预览和生成" in resp.get_data(as_text=True)
     assert clerk.post("/preview/examples/demo-2025.yaml/zip").status_code == 422

@@ -32,6 +32,9 @@ BLUEPRINTS = (
     "web.batches",
     "web.admin",
     "web.editor",
+    "web.batch_list",
+    "web.new_batch",
+    "web.preview",
 )
 
 

@@ -192,6 +192,8 @@ def new_name(name: str) -> Path:
 
 
 def _shared(key: str) -> Path:
+    if not request.form.get(key):
+        raise FormError("请选择" + {"profile": "发文机关配置", "registry": "单位名录"}[key])
     path = resolve_name(spec_root(), request.form.get(key, ""))
     if spec_kind(path) != key:
         abort(404)
@@ -215,8 +217,7 @@ def _check_date(value: str, label: str) -> None:
 def save_new(target: Path, text: str, how: str):
     """Commit the new spec as the clerk and open it in the editor, saying what is still to be filled in."""
     store = spec_store()
-    name = relative_name(spec_root(), target.parent) + "/" + target.name if target.parent != spec_root() \
-        else target.name
+    name = relative_name(spec_root(), target)
     try:
         store.create(target, text, current_user.name, f"{name}：新建批次（{how}）")
     except GeneratorError as e:

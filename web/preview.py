@@ -4,6 +4,7 @@ document, of each PDF, of all PDFs and of the zip."""
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import io
 import threading
@@ -37,6 +38,9 @@ def previewer() -> Previewer:
         if "previewer" not in ext:
             folder = Path(current_app.config.get("INSTANCE_PATH") or current_app.instance_path) / "preview-cache"
             ext["previewer"] = Previewer(folder, current_app.config.get("PREVIEW_POOL_SIZE", 1))
+            # Stop LibreOffice before the interpreter refuses new threads at exit (the pool stops its
+            # processes from worker threads); atexit handlers run too late for that.
+            getattr(threading, "_register_atexit", atexit.register)(ext["previewer"].close)
         return ext["previewer"]
 
 

@@ -167,6 +167,20 @@ class SpecStore:
                 return None
             return self._write_commit(path, data, author, describe(current.text, decode(data, "").text))
 
+    def create(self, path: Path, text: str, author: str, message: str) -> str:
+        """Write a new spec (UTF-8, LF) and commit it as `author`; StoreError if the file exists already."""
+        with self.locked():
+            if path.exists():
+                raise StoreError(f"「{self.rel(path)}」已存在，请换一个文件名")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with open(path, "xb"):  # claims the name (and gives the file its default permissions)
+                    pass
+                return self._write_commit(path, text.encode("utf-8"), author, message)
+            except BaseException:
+                path.unlink(missing_ok=True)
+                raise
+
     def restore(self, path: Path, commit: str, base: str, author: str) -> str | None:
         """Make the file's content at `commit` the newest version, as a new commit."""
         data = self.at(path, commit)

@@ -18,9 +18,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def clerk_page(page):
+def clerk_page(page, live_server):
     page.set_viewport_size({"width": 1366, "height": 768})
-    return page
+    page.set_default_timeout(180_000)  # two cores shared by the whole team: pages can take a while
+    yield page
+    previewer = live_server.app.extensions.get("previewer")
+    if previewer is not None:
+        previewer.close()
 
 
 def test_copy_an_earlier_batch_as_the_next_one(clerk_page, live_server):
@@ -39,7 +43,7 @@ def test_copy_an_earlier_batch_as_the_next_one(clerk_page, live_server):
     copy.locator("input[name=keep_amounts]").check()
     copy.locator("input[name=name]").fill("2026/demo-2026-101")
     copy.locator("button").click()
-    page.wait_for_url("**/batches?created=*")
+    page.wait_for_url(lambda url: "/batches?created=" in url, timeout=120_000)
     assert "已新建并保存「2026/demo-2026-101.yaml」" in page.locator("p.created").inner_text()
     row = page.locator("tr", has_text="示财社〔2026〕101号")
     assert row.locator(".status").inner_text() in ("可生成", "有警告")
@@ -67,7 +71,7 @@ def test_import_an_xlsx_allocation_table(clerk_page, live_server):
     assert "（0 处不符）" in page.content()
     screenshot(page, "h6-05-import-confirm")
     page.click("button[value=save]")
-    page.wait_for_url("**/batches?created=*")
+    page.wait_for_url(lambda url: "/batches?created=" in url, timeout=120_000)
     screenshot(page, "h6-06-imported")
     assert page.locator("tr", has_text="新财社〔2025〕31号").count() == 1
     assert page.csp_errors == []
@@ -85,7 +89,7 @@ def test_preview_the_notice_and_download_the_zip(clerk_page, live_server):
                            timeout=180_000)
     assert "本机未安装公文字体" in page.locator(".fontnote").inner_text()
     screenshot(page, "h6-07-preview")
-    page.locator(".doc").first.locator("text=全部页面").click()
+    page.locator(".doc").first.get_by_role("link", name="全部页面").click()
     page.wait_for_selector(".pages img", timeout=180_000)
     count = page.locator(".pages img").count()
     assert count > 1 and f"共 {count} 页" in page.content()
