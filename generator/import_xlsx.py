@@ -18,17 +18,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from .errors import GeneratorError
-from .model import Project, Registry, Unit
+from .import_match import CLOSE, TOTAL_LABELS, match_rows, text_of
+from .model import Project, Registry
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS, MAX_COLS = 20000, 200
-CLOSE = 0.6  # difflib ratio from which a name is offered as a close match
 
 UNIT_WORDS = ("单位", "地区", "市县", "名称", "地州", "区县", "拨付", "拨款", "地市")
 CODE_WORDS = ("编码", "代码")
-TOTAL_LABELS = {"总计", "合计", "总合计", "全省合计", "全区合计"}
 _FORMULA_TEXT = re.compile(r"^[a-z](=[a-z+\-]+)?$")
-_SPACE = re.compile(r"\s+")
 _MEASURE_WORDS = ("其中", "全年", "应补助", "应拨付", "应下达", "补助", "资金", "合计", "金额", "提前", "本次", "此次",
                   "下达", "绩效", "奖补", "已", "数", "：", ":", "（万元）", "(万元)")
 
@@ -105,7 +103,7 @@ def read_sheet(data: bytes, registry: Registry, projects: list[Project] | None =
     rows = _rows(grid, formats, start, columns, problems)
     for row in rows:
         row.uncached = {c for r, c in formulas if r == row.number - 1}
-    _match_rows(rows, registry, confirmed or {})
+    match_rows(rows, registry, confirmed or {})
     notes = ["表中有公式没有保存计算结果（文件由程序生成、未经 Excel 保存过），这些单元格不作核对"] if formulas else []
     return Sheet(title, columns, rows, known, problems, notes)
 
@@ -151,15 +149,6 @@ def _uncached_formulas(data: bytes, grid: list[list]) -> set[tuple[int, int]]:
         return found
     finally:
         book.close()
-
-
-def text_of(value) -> str:
-    """A cell's text, whitespace removed (Chinese headers wrap with spaces and line breaks)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return _SPACE.sub("", str(value))
 
 
 def cell_amount(value, number_format: str = "General") -> Decimal | None:
@@ -354,83 +343,3 @@ def _rows(grid, formats, start: int, columns: list[ColumnMatch], problems: list[
             problems.append(f"第 {number} 行：单元格 {'、'.join(bad)} 不是数字，按空白处理")
         rows.append(RowMatch(number, label, code, values))
     return rows
-
-
-def _match_rows(rows: list[RowMatch], registry: Registry, confirmed: dict[int, str | None]) -> None:
-    """Rows to units: code, exact name in the current prefecture, anywhere, then close names; 合计 rows to groups."""
-    index = _NameIndex(registry)
-    context: Unit | None = None
-    used: set[str] = set()
-    for row in rows:
-        label = row.label.rstrip("：:")
-        if row.number in confirmed:
-            uid = confirmed[row.number]
-            row.kind, row.unit, row.how = ("unit", uid, "confirmed") if uid in registry.by_id else ("skipped", None, "")
-        elif label in TOTAL_LABELS:
-            row.kind = "total"
-            continue
-        else:
-            if label.startswith("其中"):
-                row.of_which, label = True, label[2:].lstrip("：:")
-            unit, how = index.find(label, row.code, context)
-            if unit is None and label.endswith(("合计", "小计")):
-                group = index.group(label[:-2]) or next((g for g in registry.groups if g.id not in used), None)
-                if group is not None:
-                    row.kind, row.group = "group", group.id
-                    used.add(group.id)
-                    context = None
-                    continue
-            if unit is not None:
-                row.kind, row.unit, row.how = "unit", unit.id, how
-            else:
-                row.candidates = index.close(label)
-                if row.candidates:
-                    row.kind, row.unit, row.how = "unit", row.candidates[0], "close"
-        unit = registry.by_id.get(row.unit or "")
-        if unit is not None and unit.children and unit.level != "city_body":
-            context = unit
-        elif unit is not None and unit.parent is not None and (context is None or context not in unit.ancestors()):
-            context = unit.parent
-
-
-class _NameIndex:
-    """Registry lookups by code, name, short name and id."""
-
-    def __init__(self, registry: Registry):
-        self.registry = registry
-        self.by_code = {u.code: u for u in registry.walk() if u.code}
-        self.by_name: dict[str, list[Unit]] = {}
-        for unit in registry.walk():
-            for name in {unit.name, unit.short, unit.id} - {None}:
-                self.by_name.setdefault(text_of(name), []).append(unit)
-
-    def find(self, label: str, code: str, context: Unit | None) -> tuple[Unit | None, str]:
-        if code and code in self.by_code:
-            return self.by_code[code], "code"
-        if label in ("市本级", "本级") and context is not None:
-            body = next((c for c in context.children if c.level == "city_body"), None)
-            return (body, "context") if body else (None, "")
-        for name in (label, label[:-2] if label.endswith(("小计", "合计")) else None):
-            found = self.by_name.get(name or "", [])
-            if context is not None:
-                near = [u for u in found if context in u.ancestors() or u is context]
-                if near:
-                    return near[0], "exact"
-            if found:
-                return found[0], "exact"
-        return None, ""
-
-    def group(self, label: str):
-        return next((g for g in self.registry.groups if text_of(g.name) == label), None)
-
-    def close(self, label: str) -> list[str]:
-        """Up to three unit ids whose names are close to the label, best first."""
-        if not label:
-            return []
-        names = difflib.get_close_matches(label, list(self.by_name), n=3, cutoff=CLOSE)
-        out = []
-        for name in names:
-            for unit in self.by_name[name]:
-                if unit.id not in out:
-                    out.append(unit.id)
-        return out[:3]

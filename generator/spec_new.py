@@ -220,6 +220,10 @@ def next_batch_text(text: str, change: NextBatch, old_path: Path | None = None, 
     for key, value in (("print_date", change.print_date), ("sign_date", change.sign_date)):
         if value:
             spec.set(("notice", key), value)
+    if change.sign_date:  # a letter sent with the notice is dated with it
+        for i in range(_length(spec, ("attachments",))):
+            if spec.get(("attachments", i, "sign_date")):
+                spec.set(("attachments", i, "sign_date"), change.sign_date)
     if change.batch_label is not None:
         spec.set(("notice", "batch_label"), change.batch_label or None)
     if not change.keep_expected:

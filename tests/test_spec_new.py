@@ -77,6 +77,13 @@ def test_next_batch_keeping_amounts_and_figures_checks_clean(name):
     assert (notice.doc_year, notice.doc_seq, notice.year, notice.print_date) == (2026, 301, 2026, "2026年5月6日")
 
 
+def test_next_batch_dates_the_letter_with_the_notice():
+    spec = EXAMPLES / "demo-2025.yaml"
+    text = next_batch_text(spec.read_text(encoding="utf-8"), NextBatch(seq=2, sign_date="2026-01-05", keep_amounts=True))
+    assert text.count("sign_date: 2026-01-05") == 2 and "2025-07-14" not in text
+    assert check_spec(spec, text).errors == []
+
+
 def test_next_batch_in_a_new_year_keeps_typed_title_lines_joined():
     spec = EXAMPLES / "heilongjiang-2023-256.yaml"
     text = next_batch_text(spec.read_text(encoding="utf-8"), NextBatch(seq=12, year=2024, keep_amounts=True))
