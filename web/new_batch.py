@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
@@ -107,6 +108,9 @@ def import_upload():
     token = secrets.token_hex(16)
     folder = imports_folder()
     folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.xlsx"):  # uploads never confirmed are dropped after a day
+        if time.time() - old.stat().st_mtime > 86400:
+            old.unlink(missing_ok=True)
     (folder / f"{token}.xlsx").write_bytes(file.read())
     return confirm_page(token)
 
