@@ -108,7 +108,7 @@ def serve(tmp: Path):
 
 def measure_page(base: str, rounds: int) -> dict:
     client = Client(base).login("clerk")
-    path = f"/spec/{SEED}"
+    path = f"/batch/{SEED}/edit"
     client.get(path)  # warm: the first check of the batch
     times = [client.timed("GET", path) * 1000 for _ in range(rounds)]
     return {"path": path, "ms": times, "median_ms": statistics.median(times)}
