@@ -73,6 +73,12 @@ class RowMatch:
     candidates: list[str] = field(default_factory=list)
     of_which: bool = False
 
+    @property
+    def needs_choice(self) -> bool:
+        """A row the clerk chooses a unit for: matched by a close name, not matched, or already chosen."""
+        return self.how in ("close", "confirmed") or self.kind == "skipped" or (
+            self.kind == "unmatched" and any(self.values.values()))
+
 
 @dataclass
 class Sheet:

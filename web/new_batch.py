@@ -132,14 +132,18 @@ def confirm_page(token: str, save: bool = False):
     try:
         target = new_name(request.form.get("name", ""))
         base, registry, projects = _import_base()
-        confirmed = {int(k[4:]): (v or None) for k, v in request.form.items() if re.fullmatch(r"row-\d+", k)}
+        # "?" is the select's 请确认: undecided rows stay as matched (close) or unmatched
+        confirmed = {int(k[4:]): (v or None) for k, v in request.form.items()
+                     if re.fullmatch(r"row-\d+", k) and v != "?"}
         imported = import_amounts(read_sheet(data, registry, projects, confirmed), registry)
+        if base is not None:
+            imported.problems += [f"列 {c.letter}「{c.header}」与底稿批次的项目都对不上：请先在底稿中加上这个项目，"
+                                  "或不用底稿导入" for c in imported.sheet.columns if c.kind == "money" and c.how == "new"]
         text = _import_text(base, imported, target)
     except GeneratorError as e:
         return page(422, way="import", error=str(e))
     report = check_spec(target, text)
-    stops = imported.problems or report.errors or [r for r in imported.close_rows if f"row-{r.number}" not in
-                                                   request.form]
+    stops = imported.problems or report.errors or imported.close_rows
     if save and not stops:
         (imports_folder() / f"{token}.xlsx").unlink(missing_ok=True)
         return save_new(target, text, f"导入 Excel 分配表（{len(imported.amounts)} 个单位）")
