@@ -68,6 +68,7 @@ class Client:
     def login(self, name: str) -> Client:
         self.get("/login")
         self.post("/login", {"name": name, "password": PASSWORD})
+        self.get("/batches")  # signing in starts a new session: read its CSRF token
         return self
 
     def timed(self, method: str, path: str) -> float:

@@ -26,6 +26,7 @@ bp = Blueprint("preview", __name__)
 _RENDERED: OrderedDict[str, tuple] = OrderedDict()
 _RENDER_LOCK = threading.Lock()
 _RENDERING: dict[str, threading.Lock] = {}
+_ZIPS: dict[str, bytes] = {}
 _KEEP = 4  # rendered batches kept in memory (a seed-000 set is about 1 MB)
 MIME = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -162,8 +163,22 @@ def download_zip(name: str):
     if not report.ok:
         abort(422, description="批次有错误，不能生成。请先在编辑页改正。")
     record_build(name)
-    return send_file(io.BytesIO(zip_bytes(dict(docs))), mimetype="application/zip", as_attachment=True,
+    return send_file(io.BytesIO(zipped(path, docs)), mimetype="application/zip", as_attachment=True,
                      download_name=f"{path.stem}.zip")
+
+
+def zipped(path: Path, docs: list[tuple[str, bytes]]) -> bytes:
+    """The zip of a rendered batch, made once per render (zip_bytes is deterministic: fixed timestamps)."""
+    key = render_key(path)
+    with _RENDER_LOCK:
+        if key in _ZIPS:
+            return _ZIPS[key]
+    data = zip_bytes(dict(docs))
+    with _RENDER_LOCK:
+        _ZIPS[key] = data
+        while len(_ZIPS) > _KEEP:
+            _ZIPS.pop(next(iter(_ZIPS)))
+    return data
 
 
 @bp.post("/preview/<path:name>/pdfs")
