@@ -8,7 +8,7 @@ import pytest
 from web_support import *  # noqa: F403
 from web_support import PASSWORD, csrf_token_of, form_fields, login
 
-SAMPLE_ARGS = {"name": "examples/mini.yaml", "area": "shared", "filename": "web.css"}
+SAMPLE_ARGS = {"name": "examples/mini.yaml", "area": "shared", "filename": "web.css", "index": 0, "page": 1}
 
 
 def all_routes(app):
