@@ -65,8 +65,7 @@ SYNTAX = [
     syntax("missing-colon-space", P, "program:示例能力提升\n  x", "「:」"),
     syntax("template-unquoted-in-flow", 'fields: {local_finance: "{{ unit.name }}"',
            "fields: {local_finance: {{ unit.name }}", "加引号"),
-    syntax("template-unquoted-in-seq", '- {heading: 一、, text: "请于收文', "- {heading: 一、, text: 请于收文{{ days }}\n  - {x: \"",
-           "加引号"),
+    syntax("template-unquoted-in-seq", 'text: "请于收文{{ days }}', "text: 请于收文{{ days }}", "加引号"),
     syntax("anchor-bad-name", P, "program: &  示例", "锚点"),
     syntax("undefined-alias", P, "program: *nothing", "锚点"),
     syntax("self-alias", P, "program: &p [*p]", "自身"),
@@ -123,7 +122,7 @@ ENCODING = [
          field="notice.program"),
     Case("escaped-bell", "encoding", replace_once(MINI, "program: 示例能力提升", 'program: "示例\\a"'), line=7),
     Case("escaped-in-unit-name", "encoding", replace_once(MINI, "{name: 省医院,", '{name: "省医院\\x0b",'),
-         line=22),
+         line=line_of(MINI, "{name: 省医院,")),
     Case("escaped-in-body", "encoding", replace_once(MINI, "    - 现将{{ fund_name }}", '    - "\\x1f现将{{ fund_name }}'
                                                      ).replace("（具体金额详见附件{{ att.alloc }}）。", "（具体金额详见附件{{ att.alloc }}）。\""),
          line=10),
