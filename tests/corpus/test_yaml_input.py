@@ -164,7 +164,8 @@ BOMBS = [
     bomb("expected-500k-entries", MINI.replace("expected:\n", "expected:\n" + "".join(
         f"  - {{of: total, measure: due, value: {i}}}\n" for i in range(500_000)), 1), 1, "文件过大"),
     bomb("expected-2k-wrong", MINI.replace("expected:\n", "expected:\n" + "".join(
-        f"  - {{of: total, measure: due, value: {i}}}\n" for i in range(2_000)), 1), 50, "声明为 0"),
+        f"  - {{of: total, measure: due, value: {i}}}\n" for i in range(2_000)), 1),
+         line_of(MINI, "expected:\n") + 1, "声明为 0"),
     bomb("one-line-4mb", MINI.replace("program: 示例能力提升", "program: " + "长" * (1_300_000)), 7, "文字过长"),
     bomb("title-100k", MINI.replace("program: 示例能力提升", "program: 示例能力提升\n  title: " + "关于下达资金的通知" * 11_000), 8,
          "文字过长"),
