@@ -27,7 +27,7 @@ FILTERS = ["replace", "trim", "upper", "lower", "default", "d", "length", "first
 TESTS = ["defined", "undefined", "none", "number", "string", "eq", "ne", "==", "!="]
 _EXPRESSIONS = (nodes.Name, nodes.Const, nodes.Getattr, nodes.Getitem, nodes.Call, nodes.Keyword, nodes.Filter,
                 nodes.Test, nodes.CondExpr, nodes.Compare, nodes.Operand, nodes.And, nodes.Or, nodes.Not,
-                nodes.Concat, nodes.Add, nodes.Sub, nodes.Neg, nodes.Pos)
+                nodes.Concat, nodes.Add, nodes.Sub, nodes.Neg, nodes.Pos, nodes.Slice)
 SPEC_NODES = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.If, *_EXPRESSIONS)
 # The Word templates (clerk-editable) also loop over lists the program gives them.
 DOCX_NODES = (*SPEC_NODES, nodes.For)
@@ -139,6 +139,10 @@ class _Walker:
         return self._key(node, node.node, node.attr)
 
     def visit_Getitem(self, node: nodes.Getitem) -> bool:
+        if isinstance(node.arg, nodes.Slice) and all(
+                part is None or (isinstance(part, nodes.Const) and type(part.value) is int)
+                for part in (node.arg.start, node.arg.stop, node.arg.step)):
+            return True  # a fixed slice such as name[:2]: never longer than the text it cuts
         if not isinstance(node.arg, nodes.Const) or not isinstance(node.arg.value, (str, int)):
             self.refuse(node, "方括号里只能写固定的名字，如 att['filing']")
             return False
