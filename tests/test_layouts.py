@@ -150,13 +150,13 @@ def test_sheet_names_of_a_notice_attachment_from_a_template(custom_batch):
 
     text = custom_batch.read_text(encoding="utf-8").replace(
         "    title: 中央对地方转移支付区域绩效目标表\n",
-        '    title: 中央对地方转移支付区域绩效目标表\n    sheet_name: "{{ index }}-{{ unit.name }}{{ fields.project_name[:2] }}"\n')
+        '    title: 中央对地方转移支付区域绩效目标表\n    sheet_name: "{{ index }}-{{ unit.name }}{{ fields.project_name }}"\n')
     custom_batch.write_text(text, encoding="utf-8")
     report, files = render_spec(custom_batch)
     assert report.ok, [str(p) for p in report.problems]
     data = next(b for n, b in files.items() if n.endswith(".xlsx") and "绩效目标表" in n)
     names = openpyxl.load_workbook(io.BytesIO(data)).sheetnames
-    assert names == [f"{i}-{v.unit.name}示例" for i, v in enumerate(report.derived.targets, 1)]
+    assert names == [f"{i}-{v.unit.name}{v.fields['project_name']}"[:31] for i, v in enumerate(report.derived.targets, 1)]
     broken = text.replace("{{ index }}-", "{{ nosuch }}-")
     custom_batch.write_text(broken, encoding="utf-8")
     found = [str(p) for p in check_spec(custom_batch).errors]
