@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import threading
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse 1"
 USERS = {"clerk": "clerk", "clerk2": "clerk", "admin": "admin"}
 __all__ = ["spec_root", "layout_root", "web_app", "anon", "clerk", "clerk2", "admin", "login", "form_fields",
-           "csrf_token_of", "make_spec_repo", "make_web_app", "PASSWORD", "ROOT"]
+           "csrf_token_of", "make_spec_repo", "make_web_app", "serve_in_thread", "PASSWORD", "ROOT"]
 
 
 def make_spec_repo(target: Path) -> Path:
@@ -147,3 +149,23 @@ def clerk2(web_app):
 def admin(web_app):
     """A signed-in administrator's client."""
     return login(web_app.test_client(), "admin")
+
+
+@contextmanager
+def serve_in_thread(app, threads: int = 4):
+    """The app behind waitress on 127.0.0.1:<free port> in a thread; yields the port; stops cleanly."""
+    from web.serve import make_server
+
+    server = make_server(app, "127.0.0.1", 0, threads=threads)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield server.effective_port
+    finally:
+        def close_all():  # runs in the server's own loop, so no descriptor is closed under select()
+            for channel in list(server._map.values()):
+                channel.close()
+
+        server.trigger.pull_trigger(close_all)
+        thread.join(timeout=30)
+        server.task_dispatcher.shutdown()

@@ -45,6 +45,7 @@ def init_app(app) -> None:
     from .security import init_security
     from .users import COMMANDS
 
+    app.url_map.merge_slashes = False  # `/spec//etc/passwd` is a 404 here, not a redirect to a guessed URL
     init_errors(app)
     init_auth(app)
     init_security(app)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -189,6 +189,7 @@ def _run(action) -> None:
 
 
 @click.command("user-add")
+@with_appcontext
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), default="clerk", show_default=True)
 @_password_option
@@ -199,6 +200,7 @@ def user_add(name: str, role: str, password_stdin: bool) -> None:
 
 
 @click.command("user-password")
+@with_appcontext
 @click.argument("name")
 @_password_option
 def user_password(name: str, password_stdin: bool) -> None:
@@ -208,6 +210,7 @@ def user_password(name: str, password_stdin: bool) -> None:
 
 
 @click.command("user-role")
+@with_appcontext
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 def user_role(name: str, role: str) -> None:
@@ -217,6 +220,7 @@ def user_role(name: str, role: str) -> None:
 
 
 @click.command("user-remove")
+@with_appcontext
 @click.argument("name")
 def user_remove(name: str) -> None:
     """Remove a user."""
@@ -225,6 +229,7 @@ def user_remove(name: str) -> None:
 
 
 @click.command("user-list")
+@with_appcontext
 def user_list() -> None:
     """List the users and their roles."""
     for user in user_store().names():

@@ -9,12 +9,11 @@ In a test module here: `from .conftest import screenshot`.
 from __future__ import annotations
 
 import shutil
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from web_support import PASSWORD, make_spec_repo, make_web_app
+from web_support import PASSWORD, make_spec_repo, make_web_app, serve_in_thread
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
@@ -34,17 +33,10 @@ class LiveServer:
 @pytest.fixture
 def live_server(tmp_path):
     """The app behind waitress (the production server) on a free port, stopped after the test."""
-    from web.serve import make_server
-
     spec_root = make_spec_repo(tmp_path / "specs")
     app = make_web_app(tmp_path, spec_root, TESTING=False)
-    server = make_server(app, "127.0.0.1", 0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield LiveServer(f"http://127.0.0.1:{server.effective_port}", app, spec_root)
-    server.close()
-    server.task_dispatcher.shutdown()
-    thread.join(timeout=10)
+    with serve_in_thread(app) as port:
+        yield LiveServer(f"http://127.0.0.1:{port}", app, spec_root)
 
 
 @pytest.fixture(scope="session")
