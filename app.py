@@ -29,7 +29,7 @@ def create_app(config: Mapping | Path | str | None = None) -> Flask:
     app.config.from_mapping(default_config(instance))
     app.config.update(overrides)
     app.config.from_prefixed_env("FLASK")
-    for key in ("SPEC_ROOT", "LAYOUT_ROOT", "USERS_FILE", "SECRET_KEY_FILE"):
+    for key in ("SPEC_ROOT", "LAYOUT_ROOT", "TEMPLATE_ROOT", "USERS_FILE", "SECRET_KEY_FILE"):
         app.config[key] = Path(app.config[key]).resolve()
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_secret_key(app.config["SECRET_KEY_FILE"])

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse 1"
 USERS = {"clerk": "clerk", "clerk2": "clerk", "admin": "admin"}
 __all__ = ["spec_root", "layout_root", "web_app", "anon", "clerk", "clerk2", "admin", "login", "form_fields",
-           "csrf_token_of", "make_spec_repo", "make_web_app", "serve_in_thread", "PASSWORD", "ROOT"]
+           "csrf_token_of", "make_spec_repo", "make_web_app", "serve_in_thread", "serve_in_subprocess", "HttpSession", "PASSWORD", "ROOT"]
 
 
 def make_spec_repo(target: Path) -> Path:
@@ -43,7 +43,12 @@ def make_web_app(tmp: Path, spec_root: Path, **config):
     layout_root = tmp / "layouts"
     if not layout_root.exists():
         shutil.copytree(ROOT / "templates" / "layouts", layout_root)
-    app = create_app({"SPEC_ROOT": spec_root, "LAYOUT_ROOT": layout_root, "INSTANCE_PATH": tmp / "instance",
+    template_root = tmp / "templates"
+    for sub in ("docx", "xlsx"):
+        if not (template_root / sub).exists():
+            shutil.copytree(ROOT / "templates" / sub, template_root / sub)
+    app = create_app({"SPEC_ROOT": spec_root, "LAYOUT_ROOT": layout_root, "TEMPLATE_ROOT": template_root,
+                      "INSTANCE_PATH": tmp / "instance",
                       "SECRET_KEY": "test-secret", "TESTING": True, **config})
     users = UserStore(app.config["USERS_FILE"], "pbkdf2:sha256:1000")  # cheap hashes: tests log in often
     for name, role in USERS.items():
@@ -169,3 +174,98 @@ def serve_in_thread(app, threads: int = 4):
         server.trigger.pull_trigger(close_all)
         thread.join(timeout=30)
         server.task_dispatcher.shutdown()
+
+
+class HttpSession:
+    """A browser-like client over real HTTP: cookies, the CSRF token from each page, Origin on POSTs."""
+
+    def __init__(self, base: str, timeout: float = 60):
+        import http.cookiejar
+        import urllib.request
+
+        self.base, self.timeout, self.token = base, timeout, None
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def request(self, method: str, path: str, body: bytes | None = None, content_type: str | None = None):
+        """(status, headers, text) of one request; HTTP errors are returned, not raised."""
+        import urllib.error
+        import urllib.request
+
+        req = urllib.request.Request(self.base + path, data=body, method=method)
+        if content_type:
+            req.add_header("Content-Type", content_type)
+        if method == "POST":
+            req.add_header("Origin", self.base)
+            if self.token:
+                req.add_header("X-CSRFToken", self.token)
+        try:
+            with self.opener.open(req, timeout=self.timeout) as resp:
+                status, headers, data = resp.status, resp.headers, resp.read()
+        except urllib.error.HTTPError as e:
+            status, headers, data = e.code, e.headers, e.read()
+        text = data.decode("utf-8", "replace")
+        found = re.search(r'<meta name="csrf-token" content="([^"]+)"', text)
+        if found:
+            self.token = found.group(1)
+        return status, headers, text
+
+    def get(self, path: str):
+        """GET a page."""
+        return self.request("GET", path)
+
+    def post(self, path: str, fields: dict, files: dict | None = None):
+        """POST a form (multipart when `files` maps a field to (file name, bytes))."""
+        import urllib.parse
+
+        if not files:
+            return self.request("POST", path, urllib.parse.urlencode(fields).encode(),
+                                "application/x-www-form-urlencoded")
+        boundary = "----web-test-boundary-7d3f"
+        parts = []
+        for key, value in fields.items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode())
+        for key, (filename, data) in files.items():
+            head = (f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"; filename="{filename}"\r\n'
+                    f"Content-Type: application/octet-stream\r\n\r\n")
+            parts.append(head.encode() + data + b"\r\n")
+        parts.append(f"--{boundary}--\r\n".encode())
+        return self.request("POST", path, b"".join(parts), f"multipart/form-data; boundary={boundary}")
+
+    def login(self, name: str, password: str = PASSWORD) -> HttpSession:
+        """Sign in through the login form."""
+        self.get("/login")
+        status, _, _ = self.post("/login", {"name": name, "password": password})
+        assert status in (200, 302), status
+        assert self.get("/account")[0] == 200
+        return self
+
+
+@contextmanager
+def serve_in_subprocess(tmp: Path, spec_root: Path):
+    """The documented server command (`python -m web.serve --port 0`) in its own process, configured through
+    FLASK_* variables; yields (base URL, process). Users are those of make_web_app."""
+    import os
+    import sys
+
+    make_web_app(tmp, spec_root)  # the users file and the layouts copy
+    env = {**os.environ, "FLASK_SPEC_ROOT": str(spec_root), "FLASK_LAYOUT_ROOT": str(tmp / "layouts"),
+           "FLASK_TEMPLATE_ROOT": str(tmp / "templates"),
+           "FLASK_USERS_FILE": str(tmp / "instance" / "users.json"), "FLASK_SECRET_KEY": "subprocess-secret",
+           "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "web.serve", "--host", "127.0.0.1", "--port", "0", "--threads", "4"],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        line = proc.stdout.readline()
+        while line and "http://" not in line:
+            line = proc.stdout.readline()
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert found, f"server did not start: {line!r}"
+        threading.Thread(target=proc.stdout.read, daemon=True).start()  # drain the log so it never blocks
+        yield f"http://127.0.0.1:{found.group(1)}", proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

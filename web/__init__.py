@@ -31,6 +31,7 @@ BLUEPRINTS = (
     "web.auth",
     "web.batches",
     "web.admin",
+    "web.admin_templates",
     "web.editor",
     "web.batch_list",
     "web.new_batch",

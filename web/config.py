@@ -15,6 +15,9 @@ def default_config(instance: Path) -> dict:
     return {
         "SPEC_ROOT": ROOT / "specs",            # the batches, profiles and registries (a git repository)
         "LAYOUT_ROOT": ROOT / "templates" / "layouts",  # target-table layouts administrators may edit
+        # The Word/Excel templates administrators replace: the generator reads templates/docx and templates/xlsx
+        # of the code, so this stays there (tests point it at a copy).
+        "TEMPLATE_ROOT": ROOT / "templates",
         "UPLOAD_FOLDER": "examples",            # an upload's relative references resolve from here (in SPEC_ROOT)
         "USERS_FILE": instance / "users.json",  # outside specs/: never committed with the batches
         "SECRET_KEY_FILE": instance / "secret_key",

@@ -34,7 +34,7 @@ class StoreError(GeneratorError):
 class StaleSave(GeneratorError):
     """Raised when a save was made from an older version than the file now has."""
 
-    def __init__(self, current: SpecFile, diff: str, authors: list[str]):
+    def __init__(self, current: SpecFile | None, diff: str, authors: list[str]):
         self.current, self.diff, self.authors = current, diff, authors
         who = "、".join(authors) or "其他人"
         super().__init__(f"未保存：您打开此页之后，{who} 已修改并保存了这个文件。下面是对方的改动；"
@@ -158,14 +158,14 @@ class SpecStore:
         commit id, or None when the edit changed nothing. Raises StaleSave when the file moved on since `base`.
         """
         with self.locked():
-            current = decode(path.read_bytes(), self.rel(path))
+            old = path.read_bytes()
+            current = decode(old, self.rel(path))
             if current.version != base:
-                raise self._stale(path, base, current)
-            new_text = edit(current)
-            data = current.encode(new_text)
-            if data == path.read_bytes():
+                raise self._stale(path, base, old)
+            new = current.encode(edit(current))
+            if new == old:
                 return None
-            return self._write_commit(path, data, author, describe(current.text, decode(data, "").text))
+            return self._write_commit(path, new, author, describe(current.text, decode(new, "").text))
 
     def create(self, path: Path, text: str, author: str, message: str) -> str:
         """Write a new spec (UTF-8, LF) and commit it as `author`; StoreError if the file exists already."""
@@ -186,13 +186,17 @@ class SpecStore:
         data = self.at(path, commit)
         if data is None:
             raise StoreError("没有这个版本。")
+        return self.replace(path, data, base, author, f"{self.rel(path)}：恢复为 {commit[:10]} 的版本")
+
+    def replace(self, path: Path, data: bytes, base: str, author: str, message: str) -> str | None:
+        """Write these exact bytes (a restored version, an uploaded template) if the file is still at `base`."""
         with self.locked():
             current = path.read_bytes()
             if blob_id(current) != base:
-                raise self._stale(path, base, decode(current, self.rel(path)))
+                raise self._stale(path, base, current)
             if data == current:
                 return None
-            return self._write_commit(path, data, author, f"{self.rel(path)}：恢复为 {commit[:10]} 的版本")
+            return self._write_commit(path, data, author, message)
 
     def _write_commit(self, path: Path, data: bytes, author: str, message: str) -> str:
         _write_atomic(path, data)
@@ -202,11 +206,15 @@ class SpecStore:
         self.git("commit", "-q", "--no-verify", "-m", message, "--only", "--", rel, env=env)
         return self.git("rev-parse", "HEAD").decode().strip()
 
-    def _stale(self, path: Path, base: str, current: SpecFile) -> StaleSave:
+    def _stale(self, path: Path, base: str, current: bytes) -> StaleSave:
+        """The refusal of a save made from `base`: the file now and (for text) the other person's diff."""
         old = self.blob(base)
-        old_text = decode(old, "").text if old is not None else ""
-        diff = unified_diff(old_text, current.text, "您打开时的版本", "现在的版本") if old is not None else ""
-        return StaleSave(current, diff, self._authors_since(path, base))
+        try:
+            now = decode(current, self.rel(path))
+            diff = unified_diff(decode(old, "").text, now.text, "您打开时的版本", "现在的版本") if old else ""
+        except StoreError:  # a binary file (a Word template) or a non-UTF-8 one: no text diff to show
+            now, diff = None, ""
+        return StaleSave(now, diff, self._authors_since(path, base))
 
     def _authors_since(self, path: Path, base: str) -> list[str]:
         """Who committed the file since it had blob `base` (best effort: the last few commits)."""
@@ -252,7 +260,9 @@ def unified_diff(old: str, new: str, old_name: str, new_name: str) -> str:
 def _hunks(diff: str) -> str:
     """git's patch from the first @@ on (the diff --git/index/---/+++ header says nothing to a clerk)."""
     start = diff.find("\n@@")
-    return diff[start + 1:].rstrip("\n") if start >= 0 else diff.strip()
+    if start >= 0:
+        return diff[start + 1:].rstrip("\n")
+    return "（二进制文件，没有文字差异）" if "Binary files" in diff else ""
 
 
 def _cut(diff: str) -> str:
