@@ -45,7 +45,7 @@ def admin_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated or not current_user.is_admin:
-            abort(403)
+            abort(403, description="只有管理员可以修改发文机关配置、单位名册、版式和模板。")
         return view(*args, **kwargs)
 
     return wrapped

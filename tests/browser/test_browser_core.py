@@ -56,3 +56,21 @@ def test_edit_save_conflict_and_history(live_server, new_page):
     text = (live_server.spec_root / "examples" / "mini.yaml").read_text(encoding="utf-8")
     assert "copies: 10" in text and "due: 150" not in text
     assert first.csp_errors == [] and second.csp_errors == []
+
+
+def test_error_pages_and_admin_pages(live_server, page, admin_page):
+    resp = page.goto("/spec/../../etc/passwd")
+    assert resp.status == 404 and "找不到页面" in page.content()
+    resp = page.goto("/admin/")
+    assert resp.status == 403 and "没有权限" in page.locator("main").inner_text()
+    screenshot(page, "core-error-403")
+    admin_page.goto("/admin/")
+    assert admin_page.locator("text=profiles/demo-profile.yaml").count() == 1
+    admin_page.click("text=profiles/demo-profile.yaml")
+    assert admin_page.locator("textarea[name=yaml]").input_value().startswith(
+        (live_server.spec_root / "profiles" / "demo-profile.yaml").read_text(encoding="utf-8")[:20])
+    screenshot(admin_page, "core-admin-profile")
+    admin_page.goto("/admin/templates/")
+    screenshot(admin_page, "core-admin-templates")
+    assert admin_page.locator("text=docx/notice.docx").count() == 1
+    assert page.csp_errors == [] and admin_page.csp_errors == []
