@@ -97,6 +97,17 @@ def test_upload_ignores_folder_and_path_in_the_file_name(clerk, secret):
     assert resp.status_code == 422 and "evil.yaml" in page and "..\\" not in page
 
 
+def test_upload_reference_outside_the_roots_shows_no_content(clerk, secret):
+    mini = (ROOT / "tests" / "data" / "mini.yaml").read_text(encoding="utf-8")
+    for reference in (str(secret), "../../secret.yaml", "/etc/passwd"):
+        text = "profile: " + reference + "\n" + mini
+        resp = clerk.post("/upload", data={"spec": (io.BytesIO(text.encode()), "ref.yaml")},
+                          content_type="multipart/form-data")
+        body = resp.get_data(as_text=True)
+        assert resp.status_code == 422, reference
+        assert SECRET not in body and "root:x" not in body
+
+
 def test_upload_size_limit_and_the_server_keeps_answering(web_app, clerk):
     limit = web_app.config["MAX_CONTENT_LENGTH"]
     big = b"# " + b"x" * (limit + 10) + b"\n"

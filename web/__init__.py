@@ -43,6 +43,7 @@ def init_app(app) -> None:
     """Security, login, error pages, the specs store and every blueprint, on a configured app."""
     from .auth import init_auth
     from .errors import init_errors
+    from .forms import refuse_unloadable
     from .security import init_security
     from .users import COMMANDS
 
@@ -50,7 +51,7 @@ def init_app(app) -> None:
     init_errors(app)
     init_auth(app)
     init_security(app)
-    store = SpecStore(app.config["SPEC_ROOT"], app.config["GIT"])
+    store = SpecStore(app.config["SPEC_ROOT"], app.config["GIT"], check=refuse_unloadable)
     store.ensure_repo()
     app.extensions["spec_store"] = store
     for dotted in BLUEPRINTS:

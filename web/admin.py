@@ -15,6 +15,7 @@ from generator.spec_edit import SpecText
 from . import spec_store
 from .auth import admin_required
 from .fields import describe_edit
+from .forms import refuse_unloadable
 from .paths import YAML_SUFFIXES, resolve_name
 from .store import SpecStore, StaleSave, StoreError, is_version
 
@@ -36,7 +37,7 @@ def area_store(area: str) -> SpecStore:
         abort(404)
     store = current_app.extensions.get("layout_store")
     if store is None:
-        store = SpecStore(current_app.config["LAYOUT_ROOT"], current_app.config["GIT"])
+        store = SpecStore(current_app.config["LAYOUT_ROOT"], current_app.config["GIT"], check=refuse_unloadable)
         store.ensure_repo()
         current_app.extensions["layout_store"] = store
     return store

@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
-from generator.spec_edit import SpecText, allocation_grid, apply_allocation_grid, apply_notice_form, notice_values
+from generator.spec_edit import (
+    EditError,
+    SpecText,
+    allocation_grid,
+    apply_allocation_grid,
+    apply_notice_form,
+    notice_values,
+)
+from generator.yamlsrc import parse_yaml
+
+MAX_SHOWN = 3
+
+
+def refuse_unloadable(text: str, name: str) -> None:
+    """Refuse to store text the loader refuses as a whole (too big, too deep, alias bombs, not YAML, empty), so a
+    save can never leave a file that every later listing has to choke on; ordinary mistakes can be saved."""
+    problems: list = []
+    if parse_yaml(text, name, problems) is None and problems:
+        shown = "；".join(str(p) for p in problems[:MAX_SHOWN])
+        raise EditError(f"无法读取这段 YAML，未保存：{shown}")
 
 
 def apply_form(text: str, form) -> str:

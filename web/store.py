@@ -89,10 +89,12 @@ def decode(data: bytes, name: str) -> SpecFile:
 class SpecStore:
     """One folder of specs inside a git repository (made a repository on first use if it is not in one)."""
 
-    def __init__(self, root: Path, git: str = "git"):
+    def __init__(self, root: Path, git: str = "git", check=None):
         self.root = Path(root).resolve()
         self.git_bin = git
         self.top: Path | None = None
+        # check(text, name) raises a GeneratorError for text that must never be stored (a YAML bomb)
+        self.check = check
 
     # -- git plumbing -------------------------------------------------------------------------------
     def git(self, *args: str, input: bytes | None = None, env: dict | None = None, check: bool = True) -> bytes:
@@ -162,7 +164,10 @@ class SpecStore:
             current = decode(old, self.rel(path))
             if current.version != base:
                 raise self._stale(path, base, old)
-            new = current.encode(edit(current))
+            text = edit(current)
+            if self.check:
+                self.check(text, self.rel(path))
+            new = current.encode(text)
             if new == old:
                 return None
             return self._write_commit(path, new, author, describe(current.text, decode(new, "").text))
