@@ -292,6 +292,10 @@ def _read_cell(rd: Reader, obj: Obj, project: Project) -> Cell | None:
         if value is not None and not isinstance(value, YNum):
             to_decimal(rd, value, loc, project.id)
             return None
+        if project.parts and value is None:  # a cleared amount (下一批 with amounts cleared): still to be filled
+            keys = "、".join(p.key for p in project.parts)
+            rd.error(loc, f"项目「{project.name}」的金额待填：实际是空值（按分项 {keys} 填写数字）")
+            return None
         if project.parts:
             rd.error(loc, f"项目「{project.name}」按分项（{'、'.join(p.key for p in project.parts)}）填写，不能直接写一个数")
             return None
