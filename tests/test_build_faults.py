@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from corpus.build_faults import KILLER
 
 from generator import writer
 from generator.cli import main
@@ -290,40 +291,13 @@ def test_a_read_only_previous_output_is_replaced_without_leftovers(spec, tmp_pat
 
 # --- builds killed half way --------------------------------------------------------------------------------
 
-# Runs the CLI in a child that SIGKILLs itself at the n-th call of one step of the write: while writing the
-# documents, before the swap, between the two renames of a swap (where renameat2 is not available), after the
-# swap, while deleting the previous folder.
-DRIVER = r"""
-import os, shutil, signal, sys
-import generator.writer as w
-point, n, fallback = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "fallback"
-if fallback:
-    w.exchange = lambda a, b: False
-calls = [0]
-def at_nth(orig):
-    def wrapped(*a, **k):
-        calls[0] += 1
-        if calls[0] == n:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return orig(*a, **k)
-    return wrapped
-if point == "write":
-    w.write_file = at_nth(w.write_file)
-elif point == "rename":
-    os.rename = at_nth(os.rename)
-elif point == "swap":
-    w._swap = at_nth(w._swap)
-elif point == "remove":
-    w.remove_tree = at_nth(w.remove_tree)
-elif point == "unlink":
-    os.unlink = at_nth(os.unlink)
-from generator.cli import main
-sys.exit(main(sys.argv[4:]))
-"""
+# The child that SIGKILLs itself at the n-th call of one step of the write is the corpus's (KILLER): while
+# writing the documents, before the swap, between the two renames of a swap (where renameat2 is not available),
+# after the swap, while deleting the previous folder.
 
 
 def killed_build(spec: Path, out: Path, point: str, n: int, fallback: bool = False) -> int:
-    args = [sys.executable, "-c", DRIVER, point, str(n), "fallback" if fallback else "exchange",
+    args = [sys.executable, "-c", KILLER, point, str(n), "renames" if fallback else "exchange",
             "build", str(spec), "-o", str(out), "-j", "1", "--force"]
     return subprocess.run(args, cwd=ROOT, capture_output=True, check=False, timeout=120).returncode
 
