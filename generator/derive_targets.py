@@ -9,7 +9,7 @@ from .derive_notice import fund_name
 from .errors import Problem
 from .figures import figure_functions, unit_slots
 from .indicators import level1_of
-from .model import Batch, CellFormat, HeaderCell, Indicator, Layout, TargetTable, Unit
+from .model import Batch, CellFormat, HeaderCell, Indicator, Layout, TargetTable, TitleLine, Unit
 from .money import ZERO, format_compact
 from .numformat import format_number, parse_number
 from .sums import Sums
@@ -64,7 +64,7 @@ class TargetView:
     rows: list[IndicatorRow]
     header_texts: dict[int, str]  # id(HeaderCell) → its text for this table, filled once here
     titles: list[str] = field(default_factory=list)  # every title line (title is the first)
-    subtitles: list[str] = field(default_factory=list)
+    subtitles: list[TitleLine] = field(default_factory=list)
     header_numbers: dict[int, tuple[Decimal | None, CellFormat | None]] = field(default_factory=dict)
     omitted: tuple[int, ...] = ()  # header rows not printed (their `when` field is empty in this table)
     shown_rows: list[list[HeaderCell]] = field(default_factory=list)  # the header rows printed, when some are omitted
@@ -88,9 +88,9 @@ class TargetView:
         return self.titles or [self.title]
 
     @property
-    def subtitle_lines(self) -> list[str]:
+    def subtitle_lines(self) -> list[TitleLine]:
         """Every sub-title line."""
-        return self.subtitles or ([self.subtitle] if self.subtitle else [])
+        return self.subtitles or ([TitleLine.centred(self.subtitle)] if self.subtitle else [])
 
     @property
     def weight_sum(self) -> Decimal:
@@ -133,7 +133,8 @@ def fill_target(layout: Layout, unit: Unit, table: TargetTable, amount: Decimal 
     locs = layout.title_locs or [layout.loc]
     titles = ([fill(table.title, context, table.loc, problems, "表题")] if table.title else
               [fill(t, context, locs[min(i, len(locs) - 1)], problems, "表题") for i, t in enumerate(layout.title_lines)])
-    subtitles = [fill(t, context, layout.loc, problems, "副标题") for t in layout.subtitle_lines]
+    subtitles = [line.filled(lambda text, loc: fill(text, context, loc or layout.loc, problems, "副标题"))
+                 for line in layout.subtitle_lines]
     rows = _indicator_rows(layout, table, context, problems)
     omitted = tuple(i for i, key in enumerate(layout.header_when) if key and not fields.get(key, table.vars.get(key)))
     shown = layout.shown.setdefault((omitted, id(layout.header)), shown_header(layout.header, omitted))
@@ -144,7 +145,7 @@ def fill_target(layout: Layout, unit: Unit, table: TargetTable, amount: Decimal 
         problems.append(Problem(table.loc, f"「{unit.name}」绩效目标表的 vars 中「{'、'.join(unused)}」没有被任何指标或表头用到"
                                            f"（是否拼错了 {{{{ v.… }}}} 的名字？）", "warning"))
     return TargetView(table, layout, unit, amount, fields, goal, titles[0] if titles else "",
-                      subtitles[0] if subtitles else None, rows, texts, titles, subtitles, numbers, omitted,
+                      subtitles[0].text if subtitles else None, rows, texts, titles, subtitles, numbers, omitted,
                       shown if omitted else [])
 
 

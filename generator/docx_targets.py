@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from .derive_targets import IndicatorRow, TargetView
 from .errors import RenderError
-from .model import HeaderCell, Layout
+from .model import HeaderCell, Layout, TitleLine
 from .ooxml import (
     CELL,
     CELL_FIGURE,
@@ -153,7 +153,7 @@ def target_tables_pieces(views: list[TargetView], flow: str, styles: TableStyles
         lines = [(t, TARGET_TITLE) for t in view.title_lines] + [(t, TARGET_SUBTITLE) for t in view.subtitle_lines]
         for k, (text, style) in enumerate(lines):
             out.append(_title(text, style, page_break=not k and bool(i) and flow == "per_page",
-                              close=k == len(lines) - 1))
+                              close=k == len(lines) - 1, width=width))
         out.append(frame.table_open)
         _header_block(view, frame, out)
         if frame.header and frame.layout.repeat_header and view.rows:
@@ -164,12 +164,36 @@ def target_tables_pieces(views: list[TargetView], flow: str, styles: TableStyles
         yield "".join(out)
 
 
-def _title(text: str, style: str, page_break: bool = False, close: bool = True) -> str:
-    """A title line in its style; the space after it belongs to the last line (close=False: no space)."""
+def _title(text: str | TitleLine, style: str, page_break: bool = False, close: bool = True,
+           width: int = TEXT_WIDTH) -> str:
+    """A title or sub-title line in its style; the space after it belongs to the last line (close=False:
+    no space). A sub-title line placed left or right, or in parts, gets its own alignment and tab stops."""
     props = f'<w:pStyle w:val="{style}"/>' + ("<w:pageBreakBefore/>" if page_break else "")
     if not close:
         props += '<w:spacing w:after="0"/>'
+    if isinstance(text, TitleLine):
+        aligned, runs = _aligned(text, width)
+        return f"<w:p><w:pPr>{props}{aligned}</w:pPr>{runs}</w:p>"
     return f"<w:p><w:pPr>{props}</w:pPr>{text_runs(text)}</w:p>"
+
+
+def _aligned(line: TitleLine, width: int) -> tuple[str, str]:
+    """(paragraph properties, runs) for a sub-title line: one part is aligned by w:jc; several parts
+    share the line through a centre tab at the middle and a right tab at the table's right edge."""
+    if line.parts == (("center", line.parts[0][1]),):
+        return "", text_runs(line.parts[0][1])
+    flat = '<w:ind w:left="0" w:right="0" w:firstLine="0" w:firstLineChars="0"/>'
+    if len(line.parts) == 1:
+        align, text = line.parts[0]
+        return f'{flat}<w:jc w:val="{align}"/>', text_runs(text)
+    places = dict(line.parts)
+    stops = [f'<w:tab w:val="center" w:pos="{width // 2}"/>'] if "center" in places else []
+    stops += [f'<w:tab w:val="right" w:pos="{width}"/>'] if "right" in places else []
+    runs = text_runs(places.get("left", ""))
+    for align in ("center", "right"):
+        if align in places:
+            runs += "<w:r><w:tab/></w:r>" + text_runs(places[align])
+    return f'<w:tabs>{"".join(stops)}</w:tabs>{flat}<w:jc w:val="left"/>', runs
 
 
 def layout_frame(layout: Layout, width: int, views: list[TargetView], styles: TableStyles,

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import jinja2
 
-from .model import CellFormat, GridColumn, HeaderCell, Layout, Loc
-from .reader import Obj, Reader, check_width
+from .model import LINE_PLACES, CellFormat, GridColumn, HeaderCell, Layout, Loc, TitleLine
+from .reader import Obj, Reader, check_width, describe
 from .references import display_path, load_reference
 from .yamlsrc import YList, YMap
 
@@ -88,9 +88,9 @@ def read_layout(rd: Reader, obj: Obj, name: str) -> Layout:
             rd.error(obj.loc("indicator_fields"), f"指标字段「{f}」无效（可选：{'、'.join(INDICATOR_FIELDS)}）")
     widths = _read_widths(rd, obj, width)
     titles, title_locs = _lines(rd, obj, "title", required=True)
-    subtitles, _ = _lines(rd, obj, "subtitle")
+    subtitles = _subtitle_lines(rd, obj)
     return Layout(name, titles[0] if titles else "", [c.role for c in columns], widths, fields, header, ind_header,
-                  ind_fields, obj.loc(), subtitles[0] if subtitles else None,
+                  ind_fields, obj.loc(), subtitles[0].text if subtitles else None,
                   obj.choice("numbering", ["none", "per_l2", "per_table"], "none"), obj.decimal("weight_total"),
                   titles, subtitles, columns, when, _format_of(rd, obj, "number_format", formats),
                   obj.boolean("repeat_header", True), title_locs)
@@ -110,6 +110,43 @@ def _lines(rd: Reader, obj: Obj, key: str, required: bool = False) -> tuple[list
     texts = obj.texts(key)
     locs = [loc for _, loc in obj.items(key)] if isinstance(obj.raw(key), YList) else [obj.loc(key)] * len(texts)
     return [check_slots(rd, text, loc) for text, loc in zip(texts, locs, strict=False)], locs
+
+
+def _subtitle_lines(rd: Reader, obj: Obj) -> list[TitleLine]:
+    """Sub-title lines: a text (centred) or, per line, a mapping of left/center/right texts."""
+    if not obj.has("subtitle"):
+        return []
+    raw = obj.raw("subtitle")
+    items = obj.items("subtitle") if isinstance(raw, YList) else [(raw, obj.loc("subtitle"))]
+    lines = []
+    for item, loc in items:
+        if isinstance(item, YMap):
+            line = _aligned_line(rd, item, loc)
+            if line is not None:
+                lines.append(line)
+        elif isinstance(item, YList) or item is None:
+            rd.error(loc, f"「subtitle」的每一行应为文字，或写明位置的映射（如 {{left: 单位：万元}}），实际是{describe(item)}")
+        else:
+            lines.append(TitleLine.centred(check_slots(rd, obj.check_text(str(item), loc), loc) or "", loc))
+    return lines
+
+
+def _aligned_line(rd: Reader, item: YMap, loc: Loc) -> TitleLine | None:
+    """One sub-title line written as {left: …, center: …, right: …} (at least one of them), or as
+    {text: …, align: left|center|right} like a header cell."""
+    line = Obj(rd, item, loc, [*LINE_PLACES, "text", "align"])
+    if line.has("text") or line.has("align"):
+        if any(line.has(a) for a in LINE_PLACES):
+            rd.error(loc, "「subtitle」的这一行要么写 text 和 align，要么写 left/center/right，不能混用")
+            return None
+        align = line.choice("align", ALIGNS, "center")
+        return TitleLine(((align or "center", check_slots(rd, line.text("text", required=True) or "",
+                                                           line.loc("text")) or ""),), loc)
+    if not any(line.has(a) for a in LINE_PLACES):
+        rd.error(loc, "「subtitle」的这一行没有文字：写 left（居左）、center（居中）、right（居右）中的至少一项")
+        return None
+    parts = tuple((a, check_slots(rd, line.text(a) or "", line.loc(a)) or "") for a in LINE_PLACES if line.has(a))
+    return TitleLine(parts, loc)
 
 
 def check_slots(rd: Reader, text: str | None, loc: Loc) -> str | None:

@@ -352,6 +352,34 @@ class CellFormat:
     blank: str = ""  # text printed where the table gives no value
 
 
+LINE_PLACES = ("left", "center", "right")  # where the parts of a sub-title line stand, in reading order
+
+
+@dataclass(frozen=True)
+class TitleLine:
+    """One sub-title line as printed: its texts by where they stand on the line (left, center, right).
+
+    A plain text is one centred part; `单位：万元` flush left is one left part; 预算部门 at the left and
+    金额单位 at the right of the same line are two parts."""
+
+    parts: tuple[tuple[str, str], ...]  # (place, text), in LINE_PLACES order
+    loc: Loc | None = None  # where the line stands in the layout file
+
+    @classmethod
+    def centred(cls, text: str, loc: Loc | None = None) -> TitleLine:
+        """A line with one centred text."""
+        return cls((("center", text),), loc)
+
+    @property
+    def text(self) -> str:
+        """The line's texts in reading order, joined by a space (for lists and searches)."""
+        return " ".join(t for _, t in self.parts if t)
+
+    def filled(self, fill) -> TitleLine:
+        """The same line with every text passed through `fill(text, loc)`."""
+        return TitleLine(tuple((a, fill(t, self.loc)) for a, t in self.parts), self.loc)
+
+
 @dataclass
 class HeaderCell:
     """One cell of a target layout's header block or indicator header: literal text, a spec field, or a
@@ -396,7 +424,7 @@ class Layout:
     numbering: str = "none"  # none | per_l2 | per_table
     weight_total: Decimal | None = None
     titles: list[str] = field(default_factory=list)  # every title line (title is the first)
-    subtitles: list[str] = field(default_factory=list)  # every sub-title line (subtitle is the first)
+    subtitles: list[TitleLine] = field(default_factory=list)  # every sub-title line (subtitle is the first's text)
     columns: list[GridColumn] = field(default_factory=list)
     header_when: list[str | None] = field(default_factory=list)  # per header row: the field that must be filled
     number_format: CellFormat | None = None  # the amount's format where a cell names none
@@ -411,9 +439,9 @@ class Layout:
         return self.titles or [self.title]
 
     @property
-    def subtitle_lines(self) -> list[str]:
+    def subtitle_lines(self) -> list[TitleLine]:
         """Every sub-title line."""
-        return self.subtitles or ([self.subtitle] if self.subtitle else [])
+        return self.subtitles or ([TitleLine.centred(self.subtitle)] if self.subtitle else [])
 
     @property
     def grid_columns(self) -> list[GridColumn]:

@@ -101,20 +101,44 @@ def place_header(rows: list[list[HeaderCell]]) -> list[tuple[int, int, HeaderCel
     return out
 
 
-def _titles(ws, pal: Palette, view: TargetView, number: str | None, last_col: int, width: float, top: int) -> int:
-    """附件N (in a notice's attachment), then every title and sub-title line merged across the table."""
+def _titles(ws, pal: Palette, view: TargetView, number: str | None, widths: list[float], top: int) -> int:
+    """附件N (in a notice's attachment), then every title and sub-title line merged across the table; a
+    sub-title line in parts (left … right) gives each part its share of the columns and its alignment."""
     if number is not None:
         put_text(ws, pal, top, 0, f"附件{number}", pal.get("attachment_label"))
         ws.set_row(top, row_height(1, pal.size("attachment_label")))
         top += 1
-    for role, lines in (("title", view.title_lines), ("subtitle", view.subtitle_lines)):
-        size = pal.size(role)
-        for text in lines:
-            merge_text(ws, pal, top, 0, top, last_col, text, pal.get(role))
-            minimum = size * 2 if role == "title" else 18
-            ws.set_row(top, row_height(line_count(text, width, size), size, minimum=minimum))
-            top += 1
+    last_col = len(widths) - 1
+    size = pal.size("title")
+    for text in view.title_lines:
+        merge_text(ws, pal, top, 0, top, last_col, text, pal.get("title"))
+        ws.set_row(top, row_height(line_count(text, sum(widths), size), size, minimum=size * 2))
+        top += 1
+    size = pal.size("subtitle")
+    for line in view.subtitle_lines:
+        lines = 1
+        parts = line.parts if len(line.parts) <= len(widths) else (("center", line.text),)  # a 1-column table
+        for (align, text), (first, last) in zip(parts, _shares(widths, len(parts)), strict=True):
+            merge_text(ws, pal, top, first, top, last, text, pal.get("subtitle", align=align))
+            lines = max(lines, line_count(text, sum(widths[first:last + 1]), size))
+        ws.set_row(top, row_height(lines, size, minimum=18))
+        top += 1
     return top
+
+
+def _shares(widths: list[float], parts: int) -> list[tuple[int, int]]:
+    """(first, last) columns for each of `parts` texts on one line: consecutive runs of at least one column
+    each, cut where the running width passes 1/parts, 2/parts … of the table's width."""
+    total, runs, first, acc = sum(widths), [], 0, 0.0
+    for k in range(1, parts):
+        cut, acc = first + 1, acc + widths[first]
+        while cut < len(widths) - (parts - k) and acc + widths[cut] / 2 < total * k / parts:
+            acc += widths[cut]
+            cut += 1
+        runs.append((first, cut - 1))
+        first = cut
+    runs.append((first, len(widths) - 1))
+    return runs
 
 
 def write_target(ws, pal: Palette, view: TargetView, top: int, number: str | None,
@@ -123,7 +147,7 @@ def write_target(ws, pal: Palette, view: TargetView, top: int, number: str | Non
     the (first, last) rows of its indicator header (the sheet's print titles)."""
     layout = view.layout
     last_col = layout.width - 1
-    top = _titles(ws, pal, view, number, last_col, sum(widths[:last_col + 1]), top)
+    top = _titles(ws, pal, view, number, widths[:last_col + 1], top)
     rows = view.header_rows
     lines = [1] * len(rows)
     size = pal.size("target_field")

@@ -121,6 +121,17 @@ def test_the_good_layout_has_no_problems(tmp_path, custom_batch):
      ":8:34: header[1].cells", "带 when 的可选表头行不能有跨行（rowspan）单元格"),
     ("{text: 项目名称}, {field", "{text: 项目名称, default: 名称}, {field", ":7:28: header[0][0].default",
      "default 只用于 field 单元格"),
+    # sub-title lines placed per line: every mistake at the line or the key
+    ("title: 区域绩效目标表\n", "title: 区域绩效目标表\nsubtitle: [{left: 单位, align: left}]\n", ":3:12: subtitle[0]",
+     "要么写 text 和 align，要么写 left/center/right，不能混用"),
+    ("title: 区域绩效目标表\n", "title: 区域绩效目标表\nsubtitle: [{}]\n", ":3:12: subtitle[0]", "这一行没有文字"),
+    ("title: 区域绩效目标表\n", "title: 区域绩效目标表\nsubtitle: [{lefft: 单位}]\n", ":3:13: subtitle[0].lefft",
+     "未知的键「lefft」，您是不是想写「left」？"),
+    ("title: 区域绩效目标表\n", "title: 区域绩效目标表\nsubtitle: [{text: 单位, align: top}]\n", ":3:30: subtitle[0].align",
+     "「align」的值「top」无效"),
+    ("title: 区域绩效目标表\n", 'title: 区域绩效目标表\nsubtitle: [{right: "{{ year }"}]\n', ":3:20: subtitle[0].right",
+     "填空写法有误"),
+    ("title: 区域绩效目标表\n", "title: 区域绩效目标表\nsubtitle: [[单位]]\n", ":3:12: subtitle[0]", "每一行应为文字"),
 ])
 def test_layout_problems_name_the_value(tmp_path, custom_batch, old, new, where, message):
     assert old in GOOD

@@ -159,3 +159,45 @@ def test_the_workbook_is_a_valid_package():
     from test_xlsx_writer import check_package
 
     check_package(built()[1][f"{NAME}.xlsx"])
+
+
+def jc(p) -> str | None:
+    """A paragraph's own alignment (None: the style's, centred for sub-titles)."""
+    found = p.find("w:pPr/w:jc", NS)
+    return None if found is None else found.get(w("val"))
+
+
+def test_subtitle_lines_aligned_per_line_in_word_and_excel():
+    subtitles = paragraphs(document(), "GwTargetSubtitle")[2:5]  # the first table's three lines
+    assert [(text_of(p), jc(p)) for p in subtitles] == [
+        ("（2025年度）", None), ("预算部门：示例县农业农村局", "left"), ("金额单位：万元", "right")]
+    ind = subtitles[1].find("w:pPr/w:ind", NS)  # flush left: no first-line indent inherited from the body
+    assert ind is not None and ind.get(w("firstLine")) == "0" and ind.get(w("left")) == "0"
+    ws = workbook()["1.高标准农田建设项目"]
+    assert [ws.cell(r, 1).alignment.horizontal for r in range(2, 5)] == ["center", "left", "right"]
+
+
+TRIAL = ROOT / "specs" / "examples" / "trial-layout" / "trial-book.yaml"
+
+
+@cache
+def trial_built() -> dict:
+    report, files = render_spec(TRIAL)
+    assert report.ok, [str(p) for p in report.problems]
+    return files
+
+
+def test_two_texts_at_the_two_ends_of_one_subtitle_line():
+    from generator.ooxml import TEXT_WIDTH
+
+    files = trial_built()
+    root = docx_part(next(b for n, b in files.items() if n.endswith(".docx")))
+    line = paragraphs(root, "GwTargetSubtitle")[0]
+    assert text_of(line) == "单位：示例市文化和旅游局\t年度：2026年"  # one paragraph, a tab between the ends
+    stops = [(t.get(w("val")), int(t.get(w("pos")))) for t in line.findall("w:pPr/w:tabs/w:tab", NS)]
+    assert stops == [("right", TEXT_WIDTH)] and jc(line) == "left"
+    wb = openpyxl.load_workbook(io.BytesIO(next(b for n, b in files.items() if n.endswith(".xlsx"))))
+    ws = wb.worksheets[0]
+    assert (ws["A3"].value, ws["A3"].alignment.horizontal) == ("单位：示例市文化和旅游局", "left")
+    assert (ws["D3"].value, ws["D3"].alignment.horizontal) == ("年度：2026年", "right")
+    assert {"A3:C3", "D3:F3"} <= {str(m) for m in ws.merged_cells.ranges}
