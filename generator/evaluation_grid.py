@@ -1,0 +1,96 @@
+"""A form as plain rows of cells (text, numbers, merges, formulas): the one shape that both the Word and the
+Excel renderings of the evaluation's tables read.
+
+The 自评表 (D1/D2/D3), the 指标体系 (E), the allocation and the execution tables are built as a Grid by
+evaluation_forms.py; evaluation_grid_docx.py prints a Grid as a Word table and evaluation_grid_xlsx.py
+writes it to a sheet. A row lists only the cells that start in it, left to right; positions covered by
+a cell above (rowspan) or to the left (span) are skipped, as in HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+Ref = tuple[int, int]  # (grid row, grid column) of a cell, for formulas
+
+# Cell roles: how a cell prints (font, alignment) in Word and which palette role it takes in Excel.
+HEAD, LABEL, TEXT, LEFT, NUMBER, TOTAL, TOTAL_NUMBER = "head", "label", "text", "left", "number", "total", "total_number"
+
+
+@dataclass(frozen=True)
+class GCell:
+    """One cell: its printed text, or a number with its Excel format; merges; an optional live formula."""
+
+    text: str = ""  # what Word prints (numbers too: the derived figure's text, never recomputed here)
+    role: str = TEXT
+    span: int = 1  # columns it covers
+    rowspan: int = 1  # rows it covers
+    value: Decimal | None = None  # a number: Excel stores it as a number (percentages as fractions: 0.8149)
+    num_format: str = "0.00"  # Excel's format for `value`
+    ratio: tuple[Ref, Ref] | None = None  # Excel: =IFERROR(numerator/denominator,0), cached `value`
+    sums: tuple[Ref, ...] = ()  # Excel: =SUM(...) over these cells, cached `value`
+
+
+@dataclass
+class Grid:
+    """A titled form: column widths (in em of body text), rows of cells, and how many header rows repeat."""
+
+    title: str
+    widths: list[float]
+    rows: list[list[GCell]] = field(default_factory=list)
+    subtitle: str = ""  # （2023年度）
+    unit: str = ""  # 单位：万元, printed right-aligned above the table
+    header_rows: int = 0  # leading rows printed again on every page
+    note: str = ""  # printed under the table
+    sheet: str = ""  # Excel sheet name (the renderer makes it unique)
+    landscape: bool = False
+
+    def add(self, *cells: GCell) -> int:
+        """Append one row; returns its grid row index (for formula references)."""
+        self.rows.append(list(cells))
+        return len(self.rows) - 1
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A cell at its grid position; `cell` is None where a rowspan from above continues."""
+
+    row: int
+    col: int
+    span: int
+    cell: GCell | None
+    vmerge: str | None  # "restart", "continue" or None
+
+
+def place(grid: Grid) -> list[list[Placed]]:
+    """Every row's cells at their columns, with the continuations of vertical merges filled in."""
+    width = len(grid.widths)
+    pending: dict[int, tuple[int, int]] = {}  # column → (rows still covered, span)
+    out = []
+    for r, cells in enumerate(grid.rows):
+        placed, col, queue = [], 0, list(cells)
+        while col < width:
+            if col in pending:
+                left, span = pending.pop(col)
+                if left > 1:
+                    pending[col] = (left - 1, span)
+                placed.append(Placed(r, col, span, None, "continue"))
+                col += span
+                continue
+            if not queue:
+                raise ValueError(f"{grid.title}: row {r + 1} has cells for {col} of {width} columns")
+            c = queue.pop(0)
+            if c.rowspan > 1:
+                pending[col] = (c.rowspan - 1, c.span)
+            placed.append(Placed(r, col, c.span, c, "restart" if c.rowspan > 1 else None))
+            col += c.span
+        if queue or col != width:
+            raise ValueError(f"{grid.title}: row {r + 1} spans {col} columns, the table has {width}")
+        out.append(placed)
+    return out
+
+
+def positions(grid: Grid) -> dict[int, int]:
+    """id(cell) → grid column, for builders that reference cells they have just added."""
+    return {id(p.cell): p.col for row in place(grid) for p in row if p.cell is not None}

@@ -1,0 +1,95 @@
+"""A Grid (evaluation_grid.py) as a Word table: title, year line, unit line, the table, its note.
+
+Cells name the template's cell styles (表格-文字, 表格-表头, …) at the size chosen here, and every run also
+carries its own fonts with w:eastAsia (仿宋_GB2312 text, 黑体 headers and totals, 宋体 figures), so the
+faces hold even where a reader ignores the styles. Header rows repeat on every page (w:tblHeader);
+merged cells are w:gridSpan across and w:vMerge down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .evaluation_grid import HEAD, LABEL, LEFT, NUMBER, TOTAL, TOTAL_NUMBER, Grid, Placed, place
+from .ooxml import (
+    CELL,
+    CELL_FIGURE,
+    CELL_HEAD,
+    CELL_JUSTIFY,
+    CELL_LEFT,
+    CELL_TOTAL,
+    CELL_TOTAL_FIGURE,
+    FANGSONG,
+    HEITI,
+    SONGTI,
+    TABLE_UNIT,
+    TARGET_SUBTITLE,
+    TARGET_TITLE,
+    TEXT_WIDTH,
+    TEXT_WIDTH_LANDSCAPE,
+    TableStyles,
+    cell,
+    esc,
+    row,
+    rpr,
+    scale_widths,
+    table_open,
+)
+
+BODY_SIZE = 21  # 五号 in the table
+TITLE_SIZE = 36  # 小二 title
+MARGIN = 57  # 1 mm cell margins left and right
+VERTICAL = 28  # 0.5 mm above and below: wrapped text keeps off the borders
+
+_STYLE = {HEAD: CELL_HEAD, LABEL: CELL, LEFT: CELL_LEFT, NUMBER: CELL_FIGURE, TOTAL: CELL_TOTAL,
+          TOTAL_NUMBER: CELL_TOTAL_FIGURE}
+_FONT = {HEAD: HEITI, TOTAL: HEITI, TOTAL_NUMBER: HEITI, NUMBER: SONGTI}
+
+
+def runs(text: str, font: str, size: int) -> str:
+    """Runs with explicit fonts (w:eastAsia) and size; line breaks become w:br."""
+    if not text:
+        return ""
+    props = rpr(font, size, latin=font if font != FANGSONG else "Times New Roman")
+    body = "<w:br/>".join(f'<w:t xml:space="preserve">{esc(t)}</w:t>' for t in text.split("\n"))
+    return f"<w:r>{props}{body}</w:r>"
+
+
+def paragraph(style: str, text: str, font: str, size: int) -> str:
+    """A paragraph in a template style with runs in the given face."""
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{runs(text, font, size)}</w:p>'
+
+
+def grid_pieces(grid: Grid, styles: TableStyles, size: int = BODY_SIZE) -> Iterator[str]:
+    """The grid's title block, table and note as WordprocessingML pieces."""
+    if grid.title:
+        yield paragraph(TARGET_TITLE, grid.title, "方正小标宋简体", TITLE_SIZE)
+    if grid.subtitle:
+        yield paragraph(TARGET_SUBTITLE, grid.subtitle, FANGSONG, 32)
+    if grid.unit:
+        yield paragraph(TABLE_UNIT, grid.unit, FANGSONG, size)
+    yield "".join(table_xml(grid, styles, size))
+    if grid.note:
+        yield paragraph(styles(CELL_JUSTIFY, size), grid.note, FANGSONG, size)
+
+
+def table_xml(grid: Grid, styles: TableStyles, size: int = BODY_SIZE) -> Iterator[str]:
+    """The w:tbl of a grid, fitted to the page width of its orientation."""
+    page = TEXT_WIDTH_LANDSCAPE if grid.landscape else TEXT_WIDTH
+    widths = scale_widths(grid.widths, page)
+    yield table_open(widths, MARGIN, styles.borders, vertical=VERTICAL)
+    height = size * 10 * 3 // 2
+    for r, placed in enumerate(place(grid)):
+        cells = "".join(_cell(p, widths, styles, size) for p in placed)
+        yield row(cells, header=r < grid.header_rows, height=height)
+    yield "</w:tbl>"
+
+
+def _cell(p: Placed, widths: list[int], styles: TableStyles, size: int) -> str:
+    width = sum(widths[p.col:p.col + p.span])
+    if p.cell is None:
+        return cell(f'<w:p><w:pPr><w:pStyle w:val="{styles(CELL, size)}"/></w:pPr></w:p>', width, p.span, p.vmerge)
+    c = p.cell
+    style = styles(_STYLE.get(c.role, CELL), size)
+    content = paragraph(style, c.text, _FONT.get(c.role, FANGSONG), size)
+    return cell(content, width, p.span, p.vmerge)
