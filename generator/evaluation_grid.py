@@ -41,7 +41,8 @@ class Grid:
     rows: list[list[GCell]] = field(default_factory=list)
     subtitle: str = ""  # （2023年度）
     unit: str = ""  # 单位：万元, printed right-aligned above the table
-    header_rows: int = 0  # leading rows printed again on every page
+    header_rows: int = 0  # rows from `split` on printed again on every page (Word), at the top (Excel)
+    split: int = 0  # Word: the rows above start a table of their own, so that the header rows after them repeat
     note: str = ""  # printed under the table
     sheet: str = ""  # Excel sheet name (the renderer makes it unique)
     landscape: bool = False
@@ -89,8 +90,3 @@ def place(grid: Grid) -> list[list[Placed]]:
             raise ValueError(f"{grid.title}: row {r + 1} spans {col} columns, the table has {width}")
         out.append(placed)
     return out
-
-
-def positions(grid: Grid) -> dict[int, int]:
-    """id(cell) → grid column, for builders that reference cells they have just added."""
-    return {id(p.cell): p.col for row in place(grid) for p in row if p.cell is not None}

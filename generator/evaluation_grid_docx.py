@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .docx_targets import JOIN
 from .evaluation_grid import HEAD, LABEL, LEFT, NUMBER, TOTAL, TOTAL_NUMBER, Grid, Placed, place
 from .ooxml import (
     CELL,
@@ -77,11 +78,14 @@ def table_xml(grid: Grid, styles: TableStyles, size: int = BODY_SIZE) -> Iterato
     """The w:tbl of a grid, fitted to the page width of its orientation."""
     page = TEXT_WIDTH_LANDSCAPE if grid.landscape else TEXT_WIDTH
     widths = scale_widths(grid.widths, page)
-    yield table_open(widths, MARGIN, styles.borders, vertical=VERTICAL)
+    opening = table_open(widths, MARGIN, styles.borders, vertical=VERTICAL)
     height = size * 10 * 3 // 2
+    yield opening
     for r, placed in enumerate(place(grid)):
+        if r == grid.split and r:
+            yield "</w:tbl>" + JOIN + opening  # Word repeats only a table's first rows
         cells = "".join(_cell(p, widths, styles, size) for p in placed)
-        yield row(cells, header=r < grid.header_rows, height=height)
+        yield row(cells, header=grid.split <= r < grid.split + grid.header_rows, height=height)
     yield "</w:tbl>"
 
 

@@ -50,7 +50,7 @@ def write_grid(ws, pal: Palette, grid: Grid) -> int:
     if grid.note:
         merge_text(ws, pal, bottom, 0, bottom, last, grid.note, pal.get("note"))
         bottom += 1
-    repeat = (TOP, TOP + grid.header_rows - 1) if grid.header_rows else None
+    repeat = (TOP, TOP + grid.header_rows - 1) if grid.header_rows and not grid.split else (0, 1)
     print_setup(ws, grid.landscape, bottom - 1, last, repeat)
     return bottom - 1
 
