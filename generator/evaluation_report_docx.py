@@ -15,9 +15,11 @@ from .evaluation_grid_docx import grid_pieces
 from .evaluation_model import ReportView
 from .evaluation_report_text import Block, report_blocks
 from .ooxml import FANGSONG, HEITI, KAITI, XIAOBIAOSONG, TableStyles, esc, rpr
+from .title_breaks import break_title
 
 BODY, TITLE = "GwBody", "GwAttachTitle"
 SIZE = 32  # 三号
+TITLE_CHARS, PART_CHARS = 20, 26  # 二号 characters a title line holds; 三号 characters of a part's heading line
 FACES = {"h1": HEITI, "h2": KAITI, "h3": FANGSONG, "body": FANGSONG}
 PAGE_BREAK = '<w:p><w:pPr><w:pStyle w:val="GwSpacer"/></w:pPr><w:r><w:br w:type="page"/></w:r></w:p>'
 
@@ -34,9 +36,10 @@ def paragraph(text: str, style: str, face: str, size: int = SIZE, keep_next: boo
 def block_pieces(block: Block, styles: TableStyles) -> Iterator[str]:
     """The XML of one block."""
     if block.kind == "title":
-        yield paragraph(block.text, TITLE, XIAOBIAOSONG, 44)
+        yield paragraph("\n".join(break_title(block.text, TITLE_CHARS)), TITLE, XIAOBIAOSONG, 44)
     elif block.kind == "part":
-        yield paragraph(block.text, TITLE, XIAOBIAOSONG, SIZE, keep_next=True, page_break=block.new_page)
+        yield paragraph("\n".join(break_title(block.text, PART_CHARS)), TITLE, XIAOBIAOSONG, SIZE, keep_next=True,
+                        page_break=block.new_page)
     elif block.kind == "grid":
         if block.new_page and not block.grid.landscape:
             yield PAGE_BREAK

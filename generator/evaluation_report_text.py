@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from . import evaluation_tables as tables
 from .evaluation_grid import Grid
-from .evaluation_model import CATEGORY_L2, MGMT_ITEMS, IndicatorView, PartView, ReportView
+from .evaluation_model import CATEGORY_L2, MGMT_ITEMS, TEXT_KEYS, IndicatorView, PartView, ReportView
 from .evaluation_words import amount, rate, score
 
 NUMERALS = "一二三四五六七八九十"
@@ -48,8 +48,18 @@ def report_blocks(view: ReportView) -> Iterator[Block]:
         yield from part_blocks(view, pv, new_page=i > 0)
 
 
+def texts(pv: PartView, key: str) -> list[str]:
+    """The part's typed paragraphs under a TEXT_KEYS key, or the key's default."""
+    return list(pv.part.texts.get(key) or TEXT_KEYS[key][1])
+
+
+def region(view: ReportView) -> str:
+    """The region's short name the sentences use (新疆), from the spec."""
+    return getattr(view.report, "region", "") or ""
+
+
 def _texts(pv: PartView, key: str) -> Iterator[Block]:
-    for text in pv.part.texts.get(key, []):
+    for text in texts(pv, key):
         yield Block("body", text)
 
 
@@ -61,50 +71,48 @@ def part_blocks(view: ReportView, pv: PartView, new_page: bool) -> Iterator[Bloc
     yield from _deviation(view, pv)
     yield from _result(view, pv)
     yield Block("h1", "五、其他需要说明的问题")
-    yield from _texts(pv, "other") if pv.part.texts.get("other") else iter([Block("body", "无。")])
+    yield from _texts(pv, "other_issues") if texts(pv, "other_issues") else iter([Block("body", "无。")])
     yield from _attachments(view, pv)
 
 
 def batch_sentence(view: ReportView, pv: PartView, batch, issuer: str) -> str:
     """2022年11月，财政部《…》（财社〔2022〕143号），下达新疆…资金7265万元。"""
     title = f"《{batch.title}》" if batch.title else ""
-    return (f"{batch.date}，{issuer}{title}（{batch.doc_no}），下达{view.report.region}{pv.part.fund}资金"
+    return (f"{batch.date}，{issuer}{title}（{batch.doc_no}），下达{region(view)}{pv.part.fund}资金"
             f"{amount(batch.amount)}万元。")
 
 
 def _targets_issued(view: ReportView, pv: PartView) -> Iterator[Block]:
-    part, region = pv.part, view.report.region
+    part, where = pv.part, region(view)
     yield Block("h1", "一、绩效目标分解下达情况")
     yield Block("h2", f"（一）中央下达{part.fund}预算和绩效目标情况")
     yield Block("h3", "1、下达预算情况。")
-    yield from _texts(pv, "budget")
+    yield from _texts(pv, "central_budget")
     if part.central:
-        yield Block("body", f"财政部{'分批' if len(part.central) > 1 else ''}下达{region}{part.fund}资金共计"
+        yield Block("body", f"财政部{'分批' if len(part.central) > 1 else ''}下达{where}{part.fund}资金共计"
                             f"{amount(pv.central_total)}万元，具体如下：")
         for b in part.central:
             yield Block("body", batch_sentence(view, pv, b, "财政部"))
     if pv.indicators:
         yield Block("h3", "2、下达绩效目标情况。")
-        yield Block("body", f"财政部随文下达{region}区域绩效目标，具体为：")
+        yield from _texts(pv, "central_targets")
+        yield Block("body", f"财政部随文下达{where}区域绩效目标，具体为：")
         yield Block("grid", grid=tables.central_targets(view, pv))
     yield Block("h2", "（二）自治区资金安排、分解下达预算和绩效目标情况")
     yield Block("h3", "1、自治区分解下达预算情况。")
+    yield from _texts(pv, "province")
     if part.province:
         yield Block("body", f"自治区{'分批' if len(part.province) > 1 else ''}下达{part.fund}资金共计"
                             f"{amount(pv.province_total)}万元，具体如下：")
         for b in part.province:
             yield Block("body", batch_sentence(view, pv, b, "自治区"))
     if pv.allocation is not None:
-        for text in part.allocation.text:
+        for text in part.allocation.text if part.allocation else ():
             yield Block("body", text)
-        yield Block("grid", grid=tables.table(pv.allocation, None, "项目单位"))
-    units = tables.unit_targets(view, pv)
-    if units:
+        yield Block("grid", grid=tables.allocation(pv))
+    if part.unit_tables:
         yield Block("h3", "2、自治区分解下达绩效目标情况。")
-        for ut, grid in zip(part.unit_tables, units, strict=True):
-            if ut.same_as:
-                yield Block("body", ut.same_as)
-            yield Block("grid", grid=grid)
+        yield from _unit_tables(view, pv)
 
 
 def _completion(view: ReportView, pv: PartView) -> Iterator[Block]:
@@ -119,6 +127,8 @@ def _completion(view: ReportView, pv: PartView) -> Iterator[Block]:
         yield Block("body", f"截止到{part.execution.as_of}，{part.fund}资金总计{amount(total.values.get('budget'))}"
                             f"万元，共计执行{amount(total.values.get('spent'))}万元，执行率{rate(total.rate)}"
                             f"{'，具体如下：' if pv.execution else '。'}")
+    for text in part.execution.text if part.execution else ():
+        yield Block("body", text)
     execution = tables.execution(pv)
     if execution is not None:
         yield Block("grid", grid=execution)
@@ -134,7 +144,22 @@ def _completion(view: ReportView, pv: PartView) -> Iterator[Block]:
         yield Block("body", "目标完成情况：" + part.goal_actual[0])
         yield from (Block("body", g) for g in part.goal_actual[1:])
     yield Block("h2", "（四）绩效指标完成情况分析。")
+    yield from _texts(pv, "analysis")
     yield from _indicators(view, pv)
+
+
+def _unit_tables(view: ReportView, pv: PartView) -> Iterator[Block]:
+    """Each printed unit table; units whose table is the same as a printed one are named under it."""
+    same: dict[str, list[str]] = {}
+    for ut in pv.part.unit_tables:
+        if ut.same_as:
+            same.setdefault(ut.same_as, []).append(ut.unit)
+    for ut in pv.part.unit_tables:
+        if ut.same_as:
+            continue
+        yield Block("grid", grid=tables.unit_target(view, pv, ut))
+        if ut.unit in same:
+            yield Block("body", f"{'、'.join(same[ut.unit])}的绩效指标与指标值与{ut.unit}全部一致，不再列示。")
 
 
 def _indicators(view: ReportView, pv: PartView) -> Iterator[Block]:
@@ -146,7 +171,7 @@ def _indicators(view: ReportView, pv: PartView) -> Iterator[Block]:
             if len(l2s) > 1:
                 yield Block("body", f"（{n2}）{l2}。")
             found = [iv for iv in pv.indicators if iv.l1 == l1 and iv.source.l2 == l2]
-            if not found:
+            if l2 in pv.missing_l2:
                 yield Block("body", f"财政部下达的绩效目标未设定{l2}。")
             for iv in found:
                 number += 1
@@ -157,7 +182,7 @@ def indicator_sentence(view: ReportView, iv: IndicatorView) -> str:
     """财政部随文下达X指标，指标值为≥3个，新疆实际完成3个，完成率100%，偏差率0%。[偏差原因：…]"""
     src = iv.source
     done = "实际完成值为" if iv.direction == "text" or src.target.unit == "%" else "实际完成"
-    text = f"财政部随文下达{src.name}指标，指标值为{src.target.text}，{view.report.region}{done}{iv.actual_text}"
+    text = f"财政部随文下达{src.name}指标，指标值为{src.target.text}，{region(view)}{done}{iv.actual_text}"
     if iv.completion is not None:
         text += f"，完成率{rate(iv.completion)}，偏差率{rate(iv.deviation)}"
     text += "。"
@@ -184,7 +209,7 @@ def _deviation(view: ReportView, pv: PartView) -> Iterator[Block]:
     if not pv.overshoots:
         yield Block("body", "无。")
     yield Block("h3", "2.下一步改进措施")
-    weak, measures = pv.part.texts.get("weaknesses", []), pv.part.texts.get("measures", [])
+    weak, measures = texts(pv, "weaknesses"), texts(pv, "improvements")
     yield Block("body", "a.存在的不足：" + (weak[0] if weak else "无。"))
     yield from (Block("body", t) for t in weak[1:])
     yield Block("body", "b.下一步改进措施：" + (measures[0] if measures else "无。"))
@@ -206,11 +231,10 @@ def score_sentence(view: ReportView, pv: PartView) -> str:
 def _result(view: ReportView, pv: PartView) -> Iterator[Block]:
     yield Block("h1", "四、绩效自评结果及拟应用和公开情况")
     yield Block("body", "1、" + score_sentence(view, pv))
-    for n, key in enumerate(("application", "publication"), 2):
-        texts = pv.part.texts.get(key, [])
-        if texts:
-            yield Block("body", f"{n}、{texts[0]}")
-            yield from (Block("body", t) for t in texts[1:])
+    published = texts(pv, "publication")
+    if published:
+        yield Block("body", f"2、{published[0]}")
+        yield from (Block("body", t) for t in published[1:])
 
 
 def _attachments(view: ReportView, pv: PartView) -> Iterator[Block]:

@@ -15,7 +15,16 @@ from .evaluation_forms import (
     system_grid,
 )
 from .evaluation_grid import HEAD, LABEL, LEFT, NUMBER, GCell, Grid
-from .evaluation_model import CATEGORY_L2, FUNDING_ROWS, MGMT_ITEMS, MoneyRow, PartView, ReportView, TableView
+from .evaluation_model import (
+    CATEGORY_L2,
+    FUNDING_ROWS,
+    MGMT_ITEMS,
+    TEXT_KEYS,
+    MoneyRow,
+    PartView,
+    ReportView,
+    TableView,
+)
 from .evaluation_words import amount, excel_decimals, percent, score
 
 FORM_TITLES = {"D1": "中央对地方专项转移支付区域绩效自评表", "D2": "中央转移支付区域（项目）绩效目标自评表"}
@@ -27,7 +36,8 @@ def form_title(view: ReportView, pv: PartView) -> str:
     """The 自评表's title: the variant's standard title; D3 names the region and the fund."""
     part = pv.part
     if part.variant == "D3":
-        return f"{view.report.region_full or view.report.region}（{part.fund}）绩效自评表"
+        name = getattr(view.report, "region_full", "") or getattr(view.report, "region", "")
+        return f"{name}（{part.fund}）绩效自评表"
     return FORM_TITLES[part.variant]
 
 
@@ -53,7 +63,7 @@ def selfeval(view: ReportView, pv: PartView) -> Grid:
                     part.local_dept, part.user_units, lines,
                     [(MGMT_ITEMS[m.key], m.text, m.issues) for m in pv.mgmt],
                     "\n".join(part.goals), "\n".join(part.goal_actual), indicators,
-                    "\n".join(part.texts.get("remark", [])) or "无。", sheet=_sheet(pv))
+                    "\n".join(part.texts.get("remarks") or TEXT_KEYS["remarks"][1]) or "无。", sheet=_sheet(pv))
     return selfeval_grid(form)
 
 
@@ -107,14 +117,20 @@ def execution(pv: PartView) -> Grid | None:
         return None
     keys = [k for k, _ in tv.columns if k != "rate"]
     rate_of = (1 + keys.index("spent"), 1 + keys.index("budget"))
-    return table(tv, rate_of, pv.part.execution.unit_label if pv.part.execution else "单位",
-                 sheet=f"{_sheet(pv)}执行情况")
+    first = getattr(pv.part.execution, "unit_label", "") or "单位"
+    return table(tv, rate_of, first, sheet=f"{_sheet(pv)}执行情况")
+
+
+def allocation(pv: PartView) -> Grid:
+    """The 资金分配表: 项目单位 | one column per province batch | 合计."""
+    first = getattr(pv.part.allocation, "unit_label", "") or "项目单位"
+    return table(pv.allocation, None, first, sheet=f"{_sheet(pv)}分配")
 
 
 def targets(view: ReportView, pv: PartView, title: str, unit_amount, central_amount, goals: list[str],
             rows: list[tuple[str, str, str]], dept: tuple[str, str]) -> Grid:
     """A 区域绩效目标表: name, department, money, goals and the indicator grid (一级/二级 merged)."""
-    g = Grid(title, [3.0, 3.6, 4.2, 10.0, 5.0], subtitle=f"（{view.report.year}年度）")
+    g = Grid(title, [4.4, 3.6, 4.4, 10.0, 5.0], subtitle=f"（{view.report.year}年度）")
     g.add(GCell("项目名称", LABEL), GCell(pv.part.fund, span=4))
     g.add(GCell(dept[0], LABEL), GCell(dept[1], span=4))
     g.add(GCell("资金情况（万元）", LABEL, rowspan=2), GCell("年度金额：", LEFT, span=2),
@@ -150,13 +166,9 @@ def central_targets(view: ReportView, pv: PartView) -> Grid:
                    ("中央主管部门", part.central_dept))
 
 
-def unit_targets(view: ReportView, pv: PartView) -> list[Grid]:
-    """The province's per-unit 区域绩效目标表, in the spec's order."""
-    out = []
-    for ut in pv.part.unit_tables:
-        title = ut.title or f"中央对地方专项转移支付区域绩效目标表（{ut.unit}）"
-        rows = [(ui.l2, ui.name, ui.target.text) for ui in ut.indicators]
-        out.append(targets(view, pv, title, ut.amount.value if ut.amount else None,
-                           ut.central.value if ut.central else None, ut.goals, rows,
-                           ("省级主管部门", pv.part.local_dept)))
-    return out
+def unit_target(view: ReportView, pv: PartView, ut) -> Grid:
+    """A province per-unit 区域绩效目标表; the unit's name closes the title."""
+    title = f"{ut.title or '中央对地方专项转移支付区域绩效目标表'}（{ut.unit}）"
+    rows = [(ui.l2, ui.name, ui.target.text) for ui in ut.indicators]
+    return targets(view, pv, title, ut.amount.value if ut.amount else None, ut.central.value if ut.central else None,
+                   ut.goals, rows, ("省级主管部门", pv.part.local_dept))
