@@ -85,7 +85,7 @@ def selfeval_grid(form: FormData) -> Grid:
     """A 自评表 (D1, D2 or D3) as one grid of 7 columns (8 with D2's prior-year column)."""
     prior = form.variant == "D2"
     n = 8 if prior else 7
-    widths = [3.2, 4.0, 4.0, 9.0, 4.6, 4.6, 7.0] if not prior else [3.0, 3.6, 3.6, 8.0, 4.0, 4.0, 4.0, 6.4]
+    widths = [4.4, 4.2, 4.2, 8.0, 4.4, 4.4, 6.4] if not prior else [4.4, 3.6, 3.8, 7.0, 3.8, 3.8, 3.8, 5.8]
     g = Grid(form.title, widths, subtitle=f"（{form.year}年度）", sheet=form.sheet)
     g.add(GCell("转移支付（项目）名称", LABEL), GCell(form.name, span=n - 1))
     g.add(GCell("中央主管部门", LABEL), GCell(form.central_dept, span=n - 1))
@@ -163,9 +163,10 @@ def system_grid(title: str, actual_heads: Sequence[str], lines: Sequence[SystemL
                 score: Figure, fmt: str, sheet: str = "") -> Grid:
     """The 指标体系: header repeated on every page, 一级/二级 merged, 合计 as SUM formulas, the final score."""
     k = len(actual_heads)
-    g = Grid(title, [4.2, 4.0, 6.0, 5.0, *[4.6] * k, 9.0, 2.6, 7.0, 3.0], sheet=sheet, landscape=True,
+    g = Grid(title, [4.2, 4.0, 6.0, 5.0, *[4.6] * k, 9.0, 2.6, 7.0, 3.4], sheet=sheet, landscape=True,
              header_rows=1, note=f"注：最后得分：{score.text}分")
-    g.add(*(GCell(h, HEAD) for h in ("一级指标", "二级指标", "三级指标", "标准值", *actual_heads, "评分标准", "分值",
+    heads = [h if h.startswith("实际值") else f"实际值({h})" for h in actual_heads]
+    g.add(*(GCell(h, HEAD) for h in ("一级指标", "二级指标", "三级指标", "标准值", *heads, "评分标准", "分值",
                                       "指标说明", "自评得分")))
     rows = list(lines)
     for i, ln in enumerate(rows):

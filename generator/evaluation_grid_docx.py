@@ -28,6 +28,7 @@ from .ooxml import (
     TARGET_TITLE,
     TEXT_WIDTH,
     TEXT_WIDTH_LANDSCAPE,
+    XIAOBIAOSONG,
     TableStyles,
     cell,
     esc,
@@ -36,9 +37,11 @@ from .ooxml import (
     scale_widths,
     table_open,
 )
+from .title_breaks import break_title
 
 BODY_SIZE = 21  # 五号 in the table
 TITLE_SIZE = 36  # 小二 title
+TITLE_CHARS, TITLE_CHARS_LANDSCAPE = 23, 33  # 小二 characters a title line holds in portrait and landscape
 MARGIN = 57  # 1 mm cell margins left and right
 VERTICAL = 28  # 0.5 mm above and below: wrapped text keeps off the borders
 
@@ -64,7 +67,8 @@ def paragraph(style: str, text: str, font: str, size: int) -> str:
 def grid_pieces(grid: Grid, styles: TableStyles, size: int = BODY_SIZE) -> Iterator[str]:
     """The grid's title block, table and note as WordprocessingML pieces."""
     if grid.title:
-        yield paragraph(TARGET_TITLE, grid.title, "方正小标宋简体", TITLE_SIZE)
+        chars = TITLE_CHARS_LANDSCAPE if grid.landscape else TITLE_CHARS
+        yield paragraph(TARGET_TITLE, "\n".join(break_title(grid.title, chars)), XIAOBIAOSONG, TITLE_SIZE)
     if grid.subtitle:
         yield paragraph(TARGET_SUBTITLE, grid.subtitle, FANGSONG, 32)
     if grid.unit:

@@ -66,8 +66,21 @@ def formula(c: GCell) -> str | None:
         top, bottom = c.ratio
         return f"=IFERROR({a1(top)}/{a1(bottom)},0)"
     if c.sums:
-        return "=SUM(" + ",".join(a1(ref) for ref in c.sums) + ")"
+        return "=SUM(" + ",".join(_ranges(c.sums)) + ")"
     return None
+
+
+def _ranges(refs) -> list[str]:
+    """Cells as ranges: runs down one column collapse to H5:H7."""
+    out, cells = [], sorted(set(refs), key=lambda rc: (rc[1], rc[0]))
+    i = 0
+    while i < len(cells):
+        j = i
+        while j + 1 < len(cells) and cells[j + 1] == (cells[j][0] + 1, cells[j][1]):
+            j += 1
+        out.append(a1(cells[i]) if i == j else f"{a1(cells[i])}:{a1(cells[j])}")
+        i = j + 1
+    return out
 
 
 def _write_cell(ws, pal: Palette, r: int, col: int, c: GCell) -> None:
