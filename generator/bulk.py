@@ -19,7 +19,7 @@ from .references import resolve_reference
 from .writer import batch_folder_name, clean_output, prepare_output, read_manifest, write_batch
 from .yamlsrc import load_yaml
 
-SHARED_KINDS = ("profile", "registry", "target_layout")
+SHARED_KINDS = ("profile", "registry", "target_layout", "evaluation_part")
 PACKAGE = Path(__file__).resolve().parent
 
 

@@ -88,6 +88,8 @@ class Batch:
     title: str = ""  # 文件标题 (optional)
     label: str = ""  # column header in the allocation table (default: 提前下达 / 第二批下达 / …)
     spec: Path | None = None  # the batch spec it was read from (`spec:`), None when typed inline
+    supplied_rows: tuple = ()  # with spec: (unit name, group name, amount) per unit the spec allocates to
+    supplied_tables: tuple = ()  # with spec: the spec's target tables as UnitTable (already in Part.unit_tables)
 
 
 @dataclass(frozen=True)

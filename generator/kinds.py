@@ -24,7 +24,8 @@ from .model import Loc
 from .reader import Reader
 
 # Files that other specs reference; they are not documents and are never checked or built on their own.
-SHARED_KINDS = {"profile": "发文机关配置", "registry": "单位名录", "target_layout": "绩效目标表表样"}
+SHARED_KINDS = {"profile": "发文机关配置", "registry": "单位名录", "target_layout": "绩效目标表表样",
+                "evaluation_part": "绩效自评报告的一个部分"}
 
 
 @dataclass(frozen=True)
@@ -77,9 +78,23 @@ def _budget() -> Kind:
     return Kind("budget", "部门预算公开", tuple(BUDGET_KEYS), read_budget, derive_budget, validate_budget, render)
 
 
+def _evaluation() -> Kind:
+    from .evaluation_check import validate_evaluation
+    from .evaluation_derive import derive_evaluation
+    from .evaluation_spec import EVALUATION_KEYS, read_evaluation
+
+    def render(derived) -> dict[str, bytes]:
+        from .evaluation_render import render_evaluation
+
+        return render_evaluation(derived)
+
+    return Kind("evaluation", "绩效自评报告", tuple(EVALUATION_KEYS), read_evaluation, derive_evaluation,
+                validate_evaluation, render)
+
+
 def _builtin() -> dict[str, Kind]:
     """Every document kind, by the name a spec writes in `kind:`."""
-    return {k.name: k for k in (_batch(), _book(), _budget())}
+    return {k.name: k for k in (_batch(), _book(), _budget(), _evaluation())}
 
 
 _KINDS: dict[str, Kind] = {}

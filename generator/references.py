@@ -26,7 +26,8 @@ PROJECT = Path(__file__).resolve().parent.parent
 ENV_VAR = "GONGWEN_ROOTS"
 MAX_REFERENCE = 255  # characters: a reference is a short relative path
 _ROOTS: ContextVar[tuple[Path, ...] | None] = ContextVar("gongwen_roots", default=None)
-KIND_NAMES = {"profile": "发文机关配置", "registry": "单位名录", "target_layout": "表样"}
+KIND_NAMES = {"profile": "发文机关配置", "registry": "单位名录", "target_layout": "表样",
+              "evaluation_part": "绩效自评报告部分"}
 
 
 @contextmanager
