@@ -167,7 +167,9 @@ def _unit_tables(part: PartView, problems: list[Problem]) -> None:
 
 
 def _unit_table_amount(table: UnitTable, allotted: dict[str, Decimal], problems: list[Problem]) -> None:
-    if table.amount is not None and table.unit in allotted and table.amount.value != allotted[table.unit]:
+    """A typed table's 年度金额 against the unit's 分配表 合计 (a batch spec's tables were checked by that spec:
+    their amount is the year's 应补助, not one batch's column)."""
+    if table.source is None and table.amount is not None and table.unit in allotted and table.amount.value != allotted[table.unit]:
         problems.append(Problem(table.amount.loc, f"「{table.unit}」目标表年度金额 {_fmt(table.amount.value)} 与分配表合计 "
                                                   f"{_fmt(allotted[table.unit])} 不一致"))
 
