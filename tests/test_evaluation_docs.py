@@ -7,7 +7,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from generator import evaluation_spec, evaluation_tables, evaluation_targets
+from generator import evaluation_spec, evaluation_spec_tables, evaluation_targets
 from generator.evaluation_model import MGMT_ITEMS, TEXT_KEYS
 from generator.pipeline import check_spec
 
@@ -45,8 +45,8 @@ def test_the_example_checks_clean_with_the_figures_the_docs_state(tmp_path):
 
 def test_every_key_the_reader_accepts_is_documented_and_used_in_the_example():
     keys = {*evaluation_spec.EVALUATION_KEYS, *evaluation_spec.REPORT_KEYS, *evaluation_spec.PART_KEYS,
-            *evaluation_spec.BATCH_KEYS, *evaluation_spec.SCORE_KEYS, *evaluation_tables.GROUP_KEYS,
-            *evaluation_tables.EXECUTION_ROW_KEYS, *evaluation_targets.INDICATOR_KEYS,
+            *evaluation_spec.BATCH_KEYS, *evaluation_spec.SCORE_KEYS, *evaluation_spec_tables.GROUP_KEYS,
+            *evaluation_spec_tables.EXECUTION_ROW_KEYS, *evaluation_targets.INDICATOR_KEYS,
             *evaluation_targets.UNIT_TABLE_KEYS, *evaluation_targets.SYSTEM_KEYS,
             *evaluation_targets.SYSTEM_ROW_KEYS, *MGMT_ITEMS, *TEXT_KEYS}
     undocumented = sorted(k for k in keys if f"`{k}`" not in DOC)
