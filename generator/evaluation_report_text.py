@@ -7,8 +7,9 @@ the region's name comes from the spec; the typed paragraphs (Part.texts) stand w
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import count
 
 from . import evaluation_tables as tables
 from .evaluation_grid import Grid
@@ -82,24 +83,39 @@ def batch_sentence(view: ReportView, pv: PartView, batch, issuer: str) -> str:
             f"{amount(batch.amount)}万元。")
 
 
-def _targets_issued(view: ReportView, pv: PartView) -> Iterator[Block]:
-    part, where = pv.part, region(view)
-    yield Block("h1", "一、绩效目标分解下达情况")
-    yield Block("h2", f"（一）中央下达{part.fund}预算和绩效目标情况")
-    yield Block("h3", "1、下达预算情况。")
+def titled(kind: str, text: str, blocks: Iterable[Block]) -> Iterator[Block]:
+    """A sub-heading followed by its blocks; nothing at all when there is nothing under it."""
+    blocks = list(blocks)
+    if blocks:
+        yield Block(kind, text)
+        yield from blocks
+
+
+def _fund(view: ReportView, pv: PartView) -> str:
+    """The fund's name as a sentence uses it after 年度 (without a second year: 2023年度2023年…)."""
+    fund, year = pv.part.fund, f"{view.report.year}年"
+    return fund[len(year):] if fund.startswith(year) else fund
+
+
+def _central_budget(view: ReportView, pv: PartView) -> Iterator[Block]:
+    part = pv.part
     yield from _texts(pv, "central_budget")
     if part.central:
-        yield Block("body", f"财政部{'分批' if len(part.central) > 1 else ''}下达{where}{part.fund}资金共计"
+        yield Block("body", f"财政部{'分批' if len(part.central) > 1 else ''}下达{region(view)}{part.fund}资金共计"
                             f"{amount(pv.central_total)}万元，具体如下：")
         for b in part.central:
             yield Block("body", batch_sentence(view, pv, b, "财政部"))
+
+
+def _central_targets(view: ReportView, pv: PartView) -> Iterator[Block]:
+    yield from _texts(pv, "central_targets")
     if pv.indicators:
-        yield Block("h3", "2、下达绩效目标情况。")
-        yield from _texts(pv, "central_targets")
-        yield Block("body", f"财政部随文下达{where}区域绩效目标，具体为：")
+        yield Block("body", f"财政部随文下达{region(view)}区域绩效目标，具体为：")
         yield Block("grid", grid=tables.central_targets(view, pv))
-    yield Block("h2", "（二）自治区资金安排、分解下达预算和绩效目标情况")
-    yield Block("h3", "1、自治区分解下达预算情况。")
+
+
+def _province_budget(view: ReportView, pv: PartView) -> Iterator[Block]:
+    part = pv.part
     yield from _texts(pv, "province")
     if part.province:
         yield Block("body", f"自治区{'分批' if len(part.province) > 1 else ''}下达{part.fund}资金共计"
@@ -110,19 +126,20 @@ def _targets_issued(view: ReportView, pv: PartView) -> Iterator[Block]:
         for text in part.allocation.text if part.allocation else ():
             yield Block("body", text)
         yield Block("grid", grid=tables.allocation(pv))
-    if part.unit_tables:
-        yield Block("h3", "2、自治区分解下达绩效目标情况。")
-        yield from _unit_tables(view, pv)
 
 
-def _completion(view: ReportView, pv: PartView) -> Iterator[Block]:
-    part = pv.part
-    yield Block("h1", "二、绩效目标完成情况分析")
-    yield Block("h2", "（一）资金投入情况分析。")
-    yield Block("h3", "1、项目资金到位情况分析。")
-    yield from _texts(pv, "arrival")
-    total = pv.funding.rows.get("total")
-    yield Block("h3", "2、项目资金执行情况分析。")
+def _targets_issued(view: ReportView, pv: PartView) -> Iterator[Block]:
+    yield Block("h1", "一、绩效目标分解下达情况")
+    yield Block("h2", f"（一）中央下达{pv.part.fund}预算和绩效目标情况")
+    yield from titled("h3", "1、下达预算情况。", _central_budget(view, pv))
+    yield from titled("h3", "2、下达绩效目标情况。", _central_targets(view, pv))
+    yield Block("h2", "（二）自治区资金安排、分解下达预算和绩效目标情况")
+    yield from titled("h3", "1、自治区分解下达预算情况。", _province_budget(view, pv))
+    yield from titled("h3", "2、自治区分解下达绩效目标情况。", _unit_tables(view, pv))
+
+
+def _spending(view: ReportView, pv: PartView) -> Iterator[Block]:
+    part, total = pv.part, pv.funding.rows.get("total")
     if total is not None and part.execution is not None:
         yield Block("body", f"截止到{part.execution.as_of}，{part.fund}资金总计{amount(total.values.get('budget'))}"
                             f"万元，共计执行{amount(total.values.get('spent'))}万元，执行率{rate(total.rate)}"
@@ -132,17 +149,29 @@ def _completion(view: ReportView, pv: PartView) -> Iterator[Block]:
     execution = tables.execution(pv)
     if execution is not None:
         yield Block("grid", grid=execution)
-    yield Block("h2", "（二）项目资金管理情况分析")
-    for i, item in enumerate(pv.mgmt, 1):
-        yield Block("h3", f"{i}、{MGMT_ITEMS[item.key]}")
-        yield Block("body", item.text or "无。")
-    yield Block("h2", "（三）总体绩效目标完成情况分析。")
+
+
+def _goals(pv: PartView) -> Iterator[Block]:
+    part = pv.part
     if part.goals:
         yield Block("body", "总体目标为：" + part.goals[0])
         yield from (Block("body", g) for g in part.goals[1:])
     if part.goal_actual:
         yield Block("body", "目标完成情况：" + part.goal_actual[0])
         yield from (Block("body", g) for g in part.goal_actual[1:])
+
+
+def _completion(view: ReportView, pv: PartView) -> Iterator[Block]:
+    yield Block("h1", "二、绩效目标完成情况分析")
+    yield Block("h2", "（一）资金投入情况分析。")
+    yield from titled("h3", "1、项目资金到位情况分析。", _texts(pv, "arrival"))
+    yield from titled("h3", "2、项目资金执行情况分析。", _spending(view, pv))
+    yield Block("h2", "（二）项目资金管理情况分析")
+    for i, item in enumerate(pv.mgmt, 1):
+        yield Block("h3", f"{i}、{MGMT_ITEMS[item.key]}")
+        yield Block("body", item.text or "无。")
+    yield Block("h2", "（三）总体绩效目标完成情况分析。")
+    yield from _goals(pv)
     yield Block("h2", "（四）绩效指标完成情况分析。")
     yield from _texts(pv, "analysis")
     yield from _indicators(view, pv)
@@ -165,17 +194,16 @@ def _unit_tables(view: ReportView, pv: PartView) -> Iterator[Block]:
 def _indicators(view: ReportView, pv: PartView) -> Iterator[Block]:
     """Per 一级 and 二级: the 指标N sentences, or 财政部下达的绩效目标未设定X指标。"""
     for n1, (l1, l2s) in enumerate(CATEGORY_L2.items(), 1):
-        yield Block("h3", f"{n1}、{L1_HEADINGS[l1]}。")
-        number = 0
+        numbers = count(1)  # 指标N restarts under each 一级, as in the seed
+        blocks = []
         for n2, l2 in enumerate(l2s, 1):
-            if len(l2s) > 1:
-                yield Block("body", f"（{n2}）{l2}。")
             found = [iv for iv in pv.indicators if iv.l1 == l1 and iv.source.l2 == l2]
-            if l2 in pv.missing_l2:
-                yield Block("body", f"财政部下达的绩效目标未设定{l2}。")
-            for iv in found:
-                number += 1
-                yield Block("body", f"指标{number}：" + indicator_sentence(view, iv))
+            under = [Block("body", f"财政部下达的绩效目标未设定{l2}。")] if l2 in pv.missing_l2 else []
+            under += [Block("body", f"指标{next(numbers)}：" + indicator_sentence(view, iv)) for iv in found]
+            if under and len(l2s) > 1:
+                blocks.append(Block("body", f"（{n2}）{l2}。"))
+            blocks += under
+        yield from titled("h3", f"{n1}、{L1_HEADINGS[l1]}。", blocks)
 
 
 def indicator_sentence(view: ReportView, iv: IndicatorView) -> str:
@@ -218,8 +246,8 @@ def _deviation(view: ReportView, pv: PartView) -> Iterator[Block]:
 
 def score_sentence(view: ReportView, pv: PartView) -> str:
     """The score paragraph: the four components and the grade (catalogue §4), or the system's total."""
-    s, part = pv.score, pv.part
-    head = f"经自评，{view.report.year}年度{part.fund}资金绩效自评价得分为{score(s.total)}分"
+    s = pv.score
+    head = f"经自评，{view.report.year}年度{_fund(view, pv)}资金绩效自评价得分为{score(s.total)}分"
     if s.from_system:
         return f"{head}（详见附件1绩效评价指标体系），自评结果为“{s.grade}”。"
     cats = s.categories
