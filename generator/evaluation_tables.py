@@ -3,6 +3,8 @@ execution tables, the 自评表 (D1/D2/D3) and the 指标体系 (E). Reads the d
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from .evaluation_forms import (
     AmountRow,
     Figure,
@@ -102,12 +104,40 @@ def table(tv: TableView, rate_of: tuple[int, int] | None, first: str, sheet: str
     if rate_of:
         heads.append(next((label for k, label in tv.columns if k == "rate"), "执行率"))
     rows = []
-    for r in tv.rows:
+    for r, parts in zip(tv.rows, sum_parts(tv, keys), strict=True):
         figures = [Figure(amount(r.values.get(k)), r.values.get(k)) for k in keys]
         if rate_of:
             figures.append(Figure(percent(r.rate), r.rate))
-        rows.append(AmountRow(r.label, figures, strong=r.kind != "leaf"))
+        rows.append(AmountRow(r.label, figures, strong=r.kind != "leaf", parts=parts))
     return amount_grid(tv.title, heads, rows, rate_of=rate_of, sheet=sheet or tv.title)
+
+
+def sum_parts(tv: TableView, keys: list[str]) -> list[tuple[int, ...]]:
+    """For each row, the rows Excel's SUM adds up: a subtotal its leaves, the total its subtotals and the
+    leaves outside any group (print order: total, then each subtotal with its leaves). A SUM is written only
+    where the parts' derived figures add up to the row's in every column (a table that lists some groups
+    without their units keeps plain numbers)."""
+    out: list[tuple[int, ...]] = [()] * len(tv.rows)
+    top: list[int] = []
+    group: int | None = None
+    for i, r in enumerate(tv.rows):
+        if r.kind == "subtotal":
+            group = i
+            top.append(i)
+        elif r.kind == "leaf":
+            if group is None:
+                top.append(i)
+            else:
+                out[group] += (i,)
+    for i, r in enumerate(tv.rows):
+        if r.kind == "total":
+            out[i] = tuple(top)
+    return [parts if parts and _adds_up(tv, i, parts, keys) else () for i, parts in enumerate(out)]
+
+
+def _adds_up(tv: TableView, i: int, parts: tuple[int, ...], keys: list[str]) -> bool:
+    row = tv.rows[i]
+    return all(row.values.get(k) == sum((tv.rows[p].values.get(k) or 0 for p in parts), Decimal(0)) for k in keys)
 
 
 def execution(pv: PartView) -> Grid | None:
