@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .evaluation_grid import HEAD, LABEL, LEFT, NUMBER, TEXT, TOTAL, TOTAL_NUMBER, GCell, Grid
+from .evaluation_grid import HEAD, LABEL, LEFT, NUMBER, SUBTOTAL, TEXT, TOTAL, TOTAL_NUMBER, GCell, Grid
 
 MONEY = "0.00"
 PERCENT = "0.00%"
@@ -195,11 +195,12 @@ class AmountRow:
     label: str
     figures: Sequence[Figure]
     strong: bool = False
+    total: bool = False  # the 合计 row (centred label); other strong rows are 小计 (label left)
     parts: Sequence[int] = ()
 
 
 def amount_grid(title: str, heads: Sequence[str], rows: Sequence[AmountRow], unit: str = "单位：万元",
-                rate_of: tuple[int, int] | None = None, sheet: str = "") -> Grid:
+                rate_of: tuple[int, int] | None = None, sheet: str = "", money: str = MONEY) -> Grid:
     """An allocation or execution table; with `rate_of` = (执行数 column, 预算数 column) the last column is
     the 执行率, a live ratio. Sum rows add up their parts column by column."""
     width = len(heads)
@@ -207,7 +208,7 @@ def amount_grid(title: str, heads: Sequence[str], rows: Sequence[AmountRow], uni
     g.add(*(GCell(h, HEAD) for h in heads))
     for row in rows:
         r = len(g.rows)
-        cells = [GCell(row.label, TOTAL if row.strong else LEFT)]
+        cells = [GCell(row.label, TOTAL if row.total else SUBTOTAL if row.strong else LEFT)]
         for j, fig in enumerate(row.figures, 1):
             role = TOTAL_NUMBER if row.strong else NUMBER
             if rate_of and j == width - 1:
@@ -216,6 +217,6 @@ def amount_grid(title: str, heads: Sequence[str], rows: Sequence[AmountRow], uni
                 cells.append(GCell(fig.text, role, value=value, num_format=PERCENT, ratio=ratio))
             else:
                 sums = tuple((1 + p, j) for p in row.parts) if fig.value is not None else ()
-                cells.append(GCell(fig.text, role, value=fig.value, num_format=MONEY, sums=sums))
+                cells.append(GCell(fig.text, role, value=fig.value, num_format=money, sums=sums))
         g.add(*cells)
     return g

@@ -16,6 +16,7 @@ Ref = tuple[int, int]  # (grid row, grid column) of a cell, for formulas
 
 # Cell roles: how a cell prints (font, alignment) in Word and which palette role it takes in Excel.
 HEAD, LABEL, TEXT, LEFT, NUMBER, TOTAL, TOTAL_NUMBER = "head", "label", "text", "left", "number", "total", "total_number"
+SUBTOTAL = "subtotal"  # a 小计 label: 黑体, left-aligned
 
 
 @dataclass(frozen=True)

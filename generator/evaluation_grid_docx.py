@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .docx_targets import JOIN
-from .evaluation_grid import HEAD, LABEL, LEFT, NUMBER, TOTAL, TOTAL_NUMBER, Grid, Placed, place
+from .evaluation_grid import HEAD, LABEL, LEFT, NUMBER, SUBTOTAL, TOTAL, TOTAL_NUMBER, Grid, Placed, place
 from .ooxml import (
     CELL,
     CELL_FIGURE,
@@ -20,6 +20,7 @@ from .ooxml import (
     CELL_LEFT,
     CELL_TOTAL,
     CELL_TOTAL_FIGURE,
+    CELL_TOTAL_LEFT,
     FANGSONG,
     HEITI,
     SONGTI,
@@ -46,8 +47,8 @@ MARGIN = 57  # 1 mm cell margins left and right
 VERTICAL = 28  # 0.5 mm above and below: wrapped text keeps off the borders
 
 _STYLE = {HEAD: CELL_HEAD, LABEL: CELL, LEFT: CELL_LEFT, NUMBER: CELL_FIGURE, TOTAL: CELL_TOTAL,
-          TOTAL_NUMBER: CELL_TOTAL_FIGURE}
-_FONT = {HEAD: HEITI, TOTAL: HEITI, TOTAL_NUMBER: HEITI, NUMBER: SONGTI}
+          TOTAL_NUMBER: CELL_TOTAL_FIGURE, SUBTOTAL: CELL_TOTAL_LEFT}
+_FONT = {HEAD: HEITI, TOTAL: HEITI, TOTAL_NUMBER: HEITI, SUBTOTAL: HEITI, NUMBER: SONGTI}
 
 
 def runs(text: str, font: str, size: int) -> str:
@@ -59,9 +60,10 @@ def runs(text: str, font: str, size: int) -> str:
     return f"<w:r>{props}{body}</w:r>"
 
 
-def paragraph(style: str, text: str, font: str, size: int) -> str:
-    """A paragraph in a template style with runs in the given face."""
-    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{runs(text, font, size)}</w:p>'
+def paragraph(style: str, text: str, font: str, size: int, keep_next: bool = False) -> str:
+    """A paragraph in a template style with runs in the given face (kept with the next one if asked)."""
+    keep = "<w:keepNext/>" if keep_next else ""
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep}</w:pPr>{runs(text, font, size)}</w:p>'
 
 
 def grid_pieces(grid: Grid, styles: TableStyles, size: int = BODY_SIZE) -> Iterator[str]:
@@ -88,16 +90,17 @@ def table_xml(grid: Grid, styles: TableStyles, size: int = BODY_SIZE) -> Iterato
     for r, placed in enumerate(place(grid)):
         if r == grid.split and r:
             yield "</w:tbl>" + JOIN + opening  # Word repeats only a table's first rows
-        cells = "".join(_cell(p, widths, styles, size) for p in placed)
+        keep = r < grid.split  # the header block stays with the indicator grid under it
+        cells = "".join(_cell(p, widths, styles, size, keep) for p in placed)
         yield row(cells, header=grid.split <= r < grid.split + grid.header_rows, height=height)
     yield "</w:tbl>"
 
 
-def _cell(p: Placed, widths: list[int], styles: TableStyles, size: int) -> str:
+def _cell(p: Placed, widths: list[int], styles: TableStyles, size: int, keep: bool = False) -> str:
     width = sum(widths[p.col:p.col + p.span])
     if p.cell is None:
-        return cell(f'<w:p><w:pPr><w:pStyle w:val="{styles(CELL, size)}"/></w:pPr></w:p>', width, p.span, p.vmerge)
+        return cell(paragraph(styles(CELL, size), "", FANGSONG, size, keep), width, p.span, p.vmerge)
     c = p.cell
     style = styles(_STYLE.get(c.role, CELL), size)
-    content = paragraph(style, c.text, _FONT.get(c.role, FANGSONG), size)
+    content = paragraph(style, c.text, _FONT.get(c.role, FANGSONG), size, keep)
     return cell(content, width, p.span, p.vmerge)

@@ -8,7 +8,7 @@ header rows repeat on every printed page; the sheet prints on A4, one page wide.
 
 from __future__ import annotations
 
-from .evaluation_grid import HEAD, LABEL, LEFT, NUMBER, TOTAL, TOTAL_NUMBER, GCell, Grid, Ref, place
+from .evaluation_grid import HEAD, LABEL, LEFT, NUMBER, SUBTOTAL, TOTAL, TOTAL_NUMBER, GCell, Grid, Ref, place
 from .xlsx_styles import Palette, line_count, merge_text, print_setup, row_height
 from .xlsx_writer import col_name
 
@@ -16,7 +16,7 @@ EM = 2.2  # Excel character units per em of body text (a CJK character is 2 unit
 TOP = 3  # sheet rows above the table: title, year line, unit line
 
 _ROLE = {HEAD: "indicator_header", LABEL: "target_label", LEFT: "indicator", NUMBER: "leaf_number",
-         TOTAL: "total_label", TOTAL_NUMBER: "total_number"}
+         TOTAL: "total_label", TOTAL_NUMBER: "total_number", SUBTOTAL: "subtotal_label"}
 
 
 def grid_widths(grid: Grid) -> list[float]:

@@ -16,7 +16,6 @@ from .evaluation_grid import Grid
 from .evaluation_model import CATEGORY_L2, MGMT_ITEMS, TEXT_KEYS, IndicatorView, PartView, ReportView
 from .evaluation_words import amount, rate, score
 
-NUMERALS = "一二三四五六七八九十"
 L1_HEADINGS = {"产出指标": "产出指标完成情况分析", "效益指标": "效益指标完成情况分析", "满意度指标": "满意度指标完成情况分析"}
 POINTS_RULE = ("按照财政部《项目支出绩效评价管理办法》（财预〔2020〕10号）规定，单位自评标准是：预算执行10分、产出指标50分、"
                "效益指标30分、服务对象满意度指标10分。")
@@ -30,13 +29,6 @@ class Block:
     text: str = ""
     grid: Grid | None = None
     new_page: bool = False
-
-
-def numeral(n: int) -> str:
-    """Chinese numerals for 1–99: 一, 十, 十一, 二十三."""
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 0 else ("十" if tens == 1 else NUMERALS[tens - 1] + "十")
-    return head + (NUMERALS[ones - 1] if ones else "")
 
 
 def report_blocks(view: ReportView) -> Iterator[Block]:
@@ -140,12 +132,12 @@ def _targets_issued(view: ReportView, pv: PartView) -> Iterator[Block]:
 
 def _spending(view: ReportView, pv: PartView) -> Iterator[Block]:
     part, total = pv.part, pv.funding.rows.get("total")
+    for text in part.execution.text if part.execution else ():
+        yield Block("body", text)
     if total is not None and part.execution is not None:
         yield Block("body", f"截止到{part.execution.as_of}，{part.fund}资金总计{amount(total.values.get('budget'))}"
                             f"万元，共计执行{amount(total.values.get('spent'))}万元，执行率{rate(total.rate)}"
                             f"{'，具体如下：' if pv.execution else '。'}")
-    for text in part.execution.text if part.execution else ():
-        yield Block("body", text)
     execution = tables.execution(pv)
     if execution is not None:
         yield Block("grid", grid=execution)

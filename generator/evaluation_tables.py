@@ -80,7 +80,15 @@ def _reason(iv) -> str:
 
 
 def _sheet(pv: PartView) -> str:
-    return pv.heading.split(" ")[0] if " " in pv.heading else pv.heading
+    """第一部分: the part's sheet name (its heading is too long for Excel's 31 characters)."""
+    return f"第{numeral(pv.part.no)}部分"
+
+
+def numeral(n: int) -> str:
+    """Chinese numerals for 1–99: 一, 十, 十一, 二十三."""
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else "一二三四五六七八九"[tens - 1] + "十")
+    return head + ("一二三四五六七八九"[ones - 1] if ones else "")
 
 
 def system(pv: PartView) -> Grid | None:
@@ -103,13 +111,31 @@ def table(tv: TableView, rate_of: tuple[int, int] | None, first: str, sheet: str
     heads = [first, *(label for k, label in tv.columns if k != "rate")]
     if rate_of:
         heads.append(next((label for k, label in tv.columns if k == "rate"), "执行率"))
+    places = column_decimals(tv, keys)
     rows = []
     for r, parts in zip(tv.rows, sum_parts(tv, keys), strict=True):
-        figures = [Figure(amount(r.values.get(k)), r.values.get(k)) for k in keys]
+        figures = [Figure(fixed(r.values.get(k), places), r.values.get(k)) for k in keys]
         if rate_of:
             figures.append(Figure(percent(r.rate), r.rate))
-        rows.append(AmountRow(r.label, figures, strong=r.kind != "leaf", parts=parts))
-    return amount_grid(tv.title, heads, rows, rate_of=rate_of, sheet=sheet or tv.title)
+        rows.append(AmountRow(r.label, figures, strong=r.kind != "leaf", total=r.kind == "total", parts=parts))
+    return amount_grid(tv.title, heads, rows, rate_of=rate_of, sheet=sheet or tv.title, money=excel_decimals(places))
+
+
+def column_decimals(tv: TableView, keys: list[str]) -> int:
+    """The decimals a table's amounts print with: as many as its most precise figure has (6563 and 5347.89
+    print 6563.00 and 5347.89), so a column's figures line up."""
+    places = 0
+    for r in tv.rows:
+        for k in keys:
+            value = r.values.get(k)
+            if value is not None and value.as_tuple().exponent < 0:
+                places = max(places, -value.as_tuple().exponent)
+    return places
+
+
+def fixed(value: Decimal | None, places: int) -> str:
+    """An amount with a table's decimals."""
+    return "" if value is None else f"{value:.{places}f}"
 
 
 def sum_parts(tv: TableView, keys: list[str]) -> list[tuple[int, ...]]:

@@ -360,7 +360,7 @@ def test_report_skeleton_and_heading_faces(built):
     assert face(by_text["中央巡视、各级审计和财政监督中未发现问题。"]) == ("仿宋_GB2312", "32")
     items = [t for t in texts if t[:2] in {f"{i}、" for i in range(1, 8)} and t[2:] in
              ("分配科学性", "下达及时性", "拨付合规性", "使用规范性", "执行准确性", "预算绩效管理情况", "支出责任履行情况")]
-    assert len(items) == 7
+    assert len(items) == 14  # the seven items in each of the two parts
 
 
 def test_report_indicator_sentences_in_the_seed_wording(built):
@@ -387,9 +387,9 @@ def test_report_score_paragraph_and_grade(built):
 def test_report_tables_print_the_derived_figures(built):
     root = docx_part(built["示例2023绩效自评报告.docx"])
     rows = [[text_of(tc) for tc in tr.findall("w:tc", NS)] for tr in root.iter(w("tr"))]
-    assert ["合计", "650", "556", "85.54%"] in rows  # the execution table
+    assert ["合计", "650.00", "556.00", "85.54%"] in rows  # the execution table: one number of decimals a column
     assert ["本级小计", "400", "-30", "370"] in rows  # the allocation table
-    assert any(r[:2] == ["年度资金总额：", "650"] and r[-1] == "85.54%" for r in rows)  # the 自评表 in the report
+    assert any(r[-4:] == ["年度资金总额：", "650", "556", "85.54%"] for r in rows)  # the 自评表 in the report
 
 
 def test_report_page_geometry_and_faces(built):
