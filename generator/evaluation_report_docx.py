@@ -45,7 +45,8 @@ def block_pieces(block: Block, styles: TableStyles) -> Iterator[str]:
             yield PAGE_BREAK
         yield from grid_pieces(block.grid, styles)
     else:
-        yield paragraph(block.text, BODY, FACES[block.kind], keep_next=block.kind != "body")
+        # headings, and a sentence that introduces a table (…具体如下：), stay with what follows
+        yield paragraph(block.text, BODY, FACES[block.kind], keep_next=block.kind != "body" or block.text.endswith("："))
 
 
 def report_docx(view: ReportView) -> bytes:
