@@ -47,6 +47,7 @@ class Grid:
     note: str = ""  # printed under the table
     sheet: str = ""  # Excel sheet name (the renderer makes it unique)
     landscape: bool = False
+    keep: bool = False  # Word: keep the rows above `split` on the page of the rows after (short header blocks)
 
     def add(self, *cells: GCell) -> int:
         """Append one row; returns its grid row index (for formula references)."""

@@ -31,6 +31,7 @@ from .ooxml import (
     XIAOBIAOSONG,
     TableStyles,
     cell,
+    cjk_em,
     esc,
     row,
     rpr,
@@ -86,17 +87,41 @@ def grid_pieces(grid: Grid, styles: TableStyles, size: int = BODY_SIZE) -> Itera
 def table_xml(grid: Grid, styles: TableStyles, size: int = BODY_SIZE) -> Iterator[str]:
     """The w:tbl of a grid, fitted to the page width of its orientation."""
     page = TEXT_WIDTH_LANDSCAPE if grid.landscape else TEXT_WIDTH
-    widths = scale_widths(grid.widths, page)
+    widths = fit_widths(grid, page, size)
     opening = table_open(widths, MARGIN, styles.borders, vertical=VERTICAL)
     height = size * 10 * 3 // 2
     yield opening
     for r, placed in enumerate(place(grid)):
         if r == grid.split and r:
             yield "</w:tbl>" + JOIN + opening  # Word repeats only a table's first rows
-        keep = r < grid.split  # the header block stays with the indicator grid under it
+        keep = grid.keep and r < grid.split  # a short header block stays with the indicator grid under it
         cells = "".join(_cell(p, widths, styles, size, keep) for p in placed)
         yield row(cells, header=grid.split <= r < grid.split + grid.header_rows, height=height)
     yield "</w:tbl>"
+
+
+def fit_widths(grid: Grid, page: int, size: int) -> list[int]:
+    """Column widths in twips from the grid's weights, widened where a figure would not fit on one line
+    (a figure never wraps); the widest column gives up the room."""
+    twips = size * 10 * 1.1  # per em, with LibreOffice's wider stand-in digits
+    need = [0.0] * len(grid.widths)
+    for placed in place(grid):
+        for p in placed:
+            if p.cell is not None and p.span == 1 and p.cell.role in (NUMBER, TOTAL_NUMBER):
+                need[p.col] = max(need[p.col], cjk_em(p.cell.text) * twips + 2 * MARGIN + 20)
+    widths = scale_widths(grid.widths, page)
+    for _ in range(len(widths)):
+        short = [j for j, w in enumerate(widths) if w < need[j]]
+        if not short:
+            break
+        j = short[0]
+        widest = max(range(len(widths)), key=lambda k: widths[k] - need[k])
+        give = min(need[j] - widths[j], widths[widest] - max(need[widest], widths[widest] * 0.6))
+        if give <= 0:
+            break
+        widths[j] += int(give)
+        widths[widest] -= int(give)
+    return widths
 
 
 def _cell(p: Placed, widths: list[int], styles: TableStyles, size: int, keep: bool = False) -> str:

@@ -19,7 +19,7 @@ LABEL_SIZE = 28  # 四号 黑体 for the part label above a form
 def form_pieces(label: str, grid: Grid, styles: TableStyles) -> Iterator[str]:
     """One form with the label of the part it belongs to."""
     if label:
-        yield paragraph(styles(CELL_LEFT, LABEL_SIZE), label, HEITI, LABEL_SIZE)
+        yield paragraph(styles(CELL_LEFT, LABEL_SIZE), label, HEITI, LABEL_SIZE, keep_next=True)
     yield from grid_pieces(grid, styles)
 
 

@@ -186,7 +186,7 @@ def allocation(pv: PartView) -> Grid:
 def targets(view: ReportView, pv: PartView, title: str, unit_amount, central_amount, goals: list[str],
             rows: list[tuple[str, str, str]], dept: tuple[str, str]) -> Grid:
     """A 区域绩效目标表: name, department, money, goals and the indicator grid (一级/二级 merged)."""
-    g = Grid(title, [4.4, 3.6, 4.4, 10.0, 5.0], subtitle=f"（{view.report.year}年度）")
+    g = Grid(title, [4.4, 3.6, 4.4, 10.0, 5.0], subtitle=f"（{view.report.year}年度）", keep=True)
     g.add(GCell("项目名称", LABEL), GCell(pv.part.fund, span=4))
     g.add(GCell(dept[0], LABEL), GCell(dept[1], span=4))
     g.add(GCell("资金情况（万元）", LABEL, rowspan=2), GCell("年度金额：", LEFT, span=2),
