@@ -24,9 +24,36 @@ def validate_evaluation(view: ReportView) -> list[Problem]:
     """Every error and warning of a derived report."""
     problems: list[Problem] = []
     for part in view.parts:
-        for check in (_allocation, _execution, _funding, _indicators, _points, _unit_tables, _system, _score):
+        for check in (_allocation, _execution, _funding, _indicators, _points, _unit_tables, _system, _score,
+                      _empty):
             check(part, problems)
+    _across_parts(view, problems)
     return problems
+
+
+def _empty(part: PartView, problems: list[Problem]) -> None:
+    """A part with nothing to score, or no 执行率, is probably unfinished: said, not refused."""
+    if not part.indicators and part.system is None:
+        problems.append(Problem(part.part.loc, f"{part.heading}没有绩效指标（indicators）也没有指标体系（system）："
+                                               "产出、效益、满意度按满分计", "warning"))
+    if part.execution_rate is None:
+        problems.append(Problem(part.part.loc, f"{part.heading}年度资金总额全年预算数为 0，没有执行率：预算执行得 0 分",
+                                "warning"))
+
+
+def _across_parts(view: ReportView, problems: list[Problem]) -> None:
+    """Two parts with the same 第N, or one notice's money in two parts (the seed copied 新财社〔2023〕128号 so)."""
+    numbers: dict[int, Loc] = {}
+    docs: dict[str, str] = {}
+    for part in view.parts:
+        if part.part.no in numbers:
+            problems.append(Problem(part.part.loc, f"{part.heading}与第 {numbers[part.part.no].line} 行的部分序号相同"))
+        numbers.setdefault(part.part.no, part.part.loc)
+        for batch in (*part.part.central, *part.part.province):
+            if batch.doc_no in docs and docs[batch.doc_no] != part.heading:
+                problems.append(Problem(batch.loc, f"文件 {batch.doc_no} 已在{docs[batch.doc_no]}中列出：同一笔资金"
+                                                   "不应计入两个部分（是否从其他部分复制而来？）", "warning"))
+            docs.setdefault(batch.doc_no, part.heading)
 
 
 def _fmt(value: Decimal | str) -> str:

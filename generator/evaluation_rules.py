@@ -53,7 +53,7 @@ def capped_share(points: Decimal, completion: Decimal | None) -> Decimal:
 
 def grade(total: Decimal) -> str:
     """优 ≥ 90, 良 80 to < 90, 中 60 to < 80, 差 < 60."""
-    return next(name for name, floor in GRADES if total >= floor)
+    return next((name for name, floor in GRADES if total >= floor), GRADES[-1][0])
 
 
 def direction_of(ind: Indicator) -> str:
@@ -87,6 +87,8 @@ def _one(ind: Indicator, direction: str, actual: Actual) -> tuple[Decimal | None
         if same_text(actual.text, target.text):
             return MET, None
         return None, f"实际完成值「{actual.text}」不是数字（指标值「{target.text}」是数字；文字结果请写 met: true 或 false）"
+    if target.number < 0 or actual.number < 0:
+        return None, f"指标值「{target.text}」与实际完成值「{actual.text}」须为非负数，才能按比值计算完成率（负值请写 met）"
     if target.unit and actual.unit and target.unit != actual.unit:
         return None, f"实际完成值「{actual.text}」的单位「{actual.unit}」与指标值「{target.text}」的单位「{target.unit}」不一致"
     return _ratio(direction, target.number, actual.number), None
@@ -109,7 +111,8 @@ def _text(ind: Indicator, actual: Actual) -> tuple[Decimal | None, str | None]:
     """A text target: met / not met, or against the prior-year actual when it says 较上年提高 / 降低."""
     prev, target = ind.prev_actual, ind.target
     way = ind.direction or text_direction(target.text)
-    if way and prev is not None and prev.number is not None and actual.number is not None:
+    if way and prev is not None and prev.number is not None and actual.number is not None \
+            and prev.number >= 0 and actual.number >= 0:
         if prev.unit and actual.unit and prev.unit != actual.unit:
             return None, f"实际完成值「{actual.text}」与上年实际完成值「{prev.text}」的单位不一致"
         return _ratio(way, prev.number, actual.number), None

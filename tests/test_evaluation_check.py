@@ -282,3 +282,15 @@ def test_cli_check_prints_the_kind_line(tmp_path):
                           cwd=ROOT, check=False)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert f"bad.yaml:{line_of(P2, '# SCORE')}:" in done.stdout and "按规则应为 9.14" in done.stdout
+
+
+def test_one_notice_in_two_parts_and_a_part_without_indicators(tmp_path):
+    second = P8.split("parts:\n", 1)[1].replace("title: （医疗保障服务能力提升部分）", "title: （复制）").replace(
+        "    indicators:\n      - {category: 数量指标, name: 培训人次, target: \">=2次\", actual: 2次}\n", "")
+    second = second.replace("    funding:", "    province_batches:\n      - {doc_no: 新财社〔2023〕56号, date: 2023-06, "
+                                           "amount: -702}   # COPIED\n    funding:")
+    text = P1.rstrip("\n") + "\n" + second
+    report = check_spec(write(tmp_path, text))
+    copied = [p for p in report.warnings if "新财社〔2023〕56号 已在第一部分（中医药事业传承与发展部分）中列出" in p.message]
+    assert len(copied) == 1 and copied[0].loc.line == line_of(text, "# COPIED")
+    assert any("第二部分（复制）没有绩效指标" in p.message for p in report.warnings)
