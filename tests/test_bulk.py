@@ -24,6 +24,7 @@ def tree(tmp_path):
     (specs / "examples" / "demo-2025.yaml").unlink()  # keep the run short: two real batches and the small one
     (specs / "examples" / "haigang-health-budget-2025.yaml").unlink()  # a budget; built in tests/test_budget*.py
     (specs / "examples" / "agri-dept-2025-book.yaml").unlink()  # (a book's bulk build: tests/test_kinds.py)
+    (specs / "examples" / "xinjiang-selfeval-2023.yaml").unlink()  # an evaluation; built in tests/test_evaluation_example.py
     shutil.rmtree(specs / "examples" / "trial-layout")  # the new-user trial's book (docs/layouts.md)
     shutil.copy(ROOT / "tests" / "data" / "mini.yaml", specs / "mini.yaml")
     broken = specs / "more" / "broken.yaml"

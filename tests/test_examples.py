@@ -11,7 +11,7 @@ from generator.pipeline import check_spec
 EXAMPLES = Path(__file__).resolve().parent.parent / "specs" / "examples"
 
 
-@pytest.mark.parametrize("name", ["heilongjiang-2023-256.yaml", "xinjiang-2024-24.yaml"])
+@pytest.mark.parametrize("name", ["heilongjiang-2023-256.yaml", "xinjiang-2024-24.yaml", "xinjiang-selfeval-2023.yaml"])
 def test_example_passes_check(name):
     path = EXAMPLES / name
     if not path.exists():
