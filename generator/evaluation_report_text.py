@@ -51,6 +51,11 @@ def region(view: ReportView) -> str:
     return getattr(view.report, "region", "") or ""
 
 
+def province(view: ReportView) -> str:
+    """The word for the provincial level (自治区, 省), from the spec; 自治区 unless it says otherwise."""
+    return getattr(view.report, "province_word", "") or "自治区"
+
+
 def _texts(pv: PartView, key: str) -> Iterator[Block]:
     for text in texts(pv, key):
         yield Block("body", text)
@@ -110,10 +115,10 @@ def _province_budget(view: ReportView, pv: PartView) -> Iterator[Block]:
     part = pv.part
     yield from _texts(pv, "province")
     if part.province:
-        yield Block("body", f"自治区{'分批' if len(part.province) > 1 else ''}下达{part.fund}资金共计"
+        yield Block("body", f"{province(view)}{'分批' if len(part.province) > 1 else ''}下达{part.fund}资金共计"
                             f"{amount(pv.province_total)}万元，具体如下：")
         for b in part.province:
-            yield Block("body", batch_sentence(view, pv, b, "自治区"))
+            yield Block("body", batch_sentence(view, pv, b, province(view)))
     if pv.allocation is not None:
         for text in part.allocation.text if part.allocation else ():
             yield Block("body", text)
@@ -125,9 +130,10 @@ def _targets_issued(view: ReportView, pv: PartView) -> Iterator[Block]:
     yield Block("h2", f"（一）中央下达{pv.part.fund}预算和绩效目标情况")
     yield from titled("h3", "1、下达预算情况。", _central_budget(view, pv))
     yield from titled("h3", "2、下达绩效目标情况。", _central_targets(view, pv))
-    yield Block("h2", "（二）自治区资金安排、分解下达预算和绩效目标情况")
-    yield from titled("h3", "1、自治区分解下达预算情况。", _province_budget(view, pv))
-    yield from titled("h3", "2、自治区分解下达绩效目标情况。", _unit_tables(view, pv))
+    level = province(view)
+    yield Block("h2", f"（二）{level}资金安排、分解下达预算和绩效目标情况")
+    yield from titled("h3", f"1、{level}分解下达预算情况。", _province_budget(view, pv))
+    yield from titled("h3", f"2、{level}分解下达绩效目标情况。", _unit_tables(view, pv))
 
 
 def _spending(view: ReportView, pv: PartView) -> Iterator[Block]:
