@@ -429,3 +429,19 @@ def test_selfeval_workbook_of_the_example(built):
 def test_every_document_of_the_example_passes_openxml_audit(built, tmp_path):
     for name, data in built.items():
         assert audit(tmp_path, name, data) == [], name
+
+
+def test_a_figure_never_wraps_in_the_narrowest_form():
+    """D2's eight columns: the money columns are widened to hold 21820.02 on one line at 五号."""
+    from dataclasses import replace
+
+    from generator.evaluation_grid_docx import fit_widths
+    from generator.ooxml import TEXT_WIDTH, cjk_em
+
+    wide = replace(form("D2"), money=[MoneyLine("年度资金总额：", fig("21820.02"), fig("15386.79"), fig("70.52%"))])
+    grid = selfeval_grid(wide)
+    widths = fit_widths(grid, TEXT_WIDTH, 21)
+    assert sum(widths) == TEXT_WIDTH
+    assert min(widths[4], widths[5]) >= cjk_em("21820.02") * 210 + 2 * 57
+    plain = selfeval_grid(replace(wide, money=[MoneyLine("年度资金总额：", fig("1"), fig("1"), fig("100.00%"))]))
+    assert fit_widths(plain, TEXT_WIDTH, 21)[4] < widths[4]  # the widening follows the figures
