@@ -75,7 +75,7 @@ def money_cells(line: MoneyLine, r: int, rate_span: int, total: bool = False) ->
     """预算数 (column 4), 执行数 (5) and 执行率 (6…) of one row; the rate is a live ratio in Excel."""
     number = TOTAL_NUMBER if total else NUMBER
     rate = line.rate.value / HUNDRED if line.rate.value is not None else None
-    ratio = ((r, 5), (r, 4)) if line.budget.value is not None and line.spent.value is not None else None
+    ratio = ((r, 5), (r, 4)) if rate is not None else None  # no rate derived (预算数 0): no formula either
     return [GCell(line.budget.text, number, value=line.budget.value, num_format=MONEY),
             GCell(line.spent.text, number, value=line.spent.value, num_format=MONEY),
             GCell(line.rate.text, number, span=rate_span, value=rate, num_format=PERCENT, ratio=ratio)]
@@ -213,7 +213,7 @@ def amount_grid(title: str, heads: Sequence[str], rows: Sequence[AmountRow], uni
             role = TOTAL_NUMBER if row.strong else NUMBER
             if rate_of and j == width - 1:
                 value = fig.value / HUNDRED if fig.value is not None else None
-                ratio = ((r, rate_of[0]), (r, rate_of[1]))
+                ratio = ((r, rate_of[0]), (r, rate_of[1])) if value is not None else None
                 cells.append(GCell(fig.text, role, value=value, num_format=PERCENT, ratio=ratio))
             else:
                 sums = tuple((1 + p, j) for p in row.parts) if fig.value is not None else ()

@@ -96,7 +96,7 @@ def system(pv: PartView) -> Grid | None:
     sv = pv.system
     if sv is None:
         return None
-    fmt = excel_decimals(pv.score.decimals)
+    fmt = "General"  # 分值 and 得分 as the report prints them: 4, 7.05, 97
     labels = sv.source.actual_labels
     lines = [SystemLine(r.l1_label, r.source.l2, r.source.name, r.source.standard,
                         [r.source.actuals.get(label, "") for label in labels], r.source.rule, Figure(score(r.source.points.value), r.source.points.value), r.source.note,

@@ -424,6 +424,14 @@ def test_selfeval_workbook_of_the_example(built):
     wb = load_workbook(io.BytesIO(built["示例2023绩效自评表.xlsx"]))
     assert wb.sheetnames == ["第一部分", "第二部分", "第二部分指标体系"]
     assert find(wb["第二部分"], "全年预算数") and find(wb["第二部分指标体系"], "合计")
+    ws = wb["第一部分"]
+    r, c = find(ws, "地方资金")
+    assert ws.cell(r, c + 3).value == 0 and ws.cell(r, c + 5).value is None  # 预算数 0: no 执行率, no formula
+    r, c = find(ws, "年度资金总额：")
+    assert ws.cell(r, c + 5).value.startswith("=IFERROR(")
+    system = wb["第二部分指标体系"]
+    r, c = find(system, "合计")
+    assert system.cell(r, c + 7).number_format == "General"  # 分值 print as the report writes them: 10, 7.5
 
 
 def test_every_document_of_the_example_passes_openxml_audit(built, tmp_path):
