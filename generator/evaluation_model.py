@@ -48,7 +48,8 @@ TEXT_KEYS = {
     "analysis": ("二（四）绩效指标完成情况分析（补充段落）", ()),
     "weaknesses": ("三、2.a 项目实施过程中存在不足", ()),
     "improvements": ("三、2.b 下一步工作实施改进措施", ()),
-    "publication": ("四、绩效自评结果拟应用和公开情况", ()),
+    "application": ("四、自评结果拟应用情况（一是…二是…）", ()),
+    "publication": ("四、绩效自评结果公开情况", ()),
     "other_issues": ("五、其他需要说明的问题", ("中央巡视、各级审计和财政监督中未发现问题。",)),
     "remarks": ("自评表 说明", ("无。",)),
 }
@@ -120,6 +121,7 @@ class Allocation:
     loc: Loc
     title: str = ""  # 表题 (optional)
     total_label: str = "合计"
+    unit_label: str = ""  # the first column's header (项目单位 / 地州); "" = the renderer's default
     text: list[str] = field(default_factory=list)  # paragraphs before the table (分配方法)
     stated: dict[str, Stated] = field(default_factory=dict)  # 合计 row as printed: batch id / total
 
@@ -144,6 +146,7 @@ class Execution:
     loc: Loc
     title: str = ""
     total_label: str = "合计"
+    unit_label: str = ""  # the first column's header (项目单位 / 地州); "" = the renderer's default
     text: list[str] = field(default_factory=list)  # paragraphs before the table
     stated: dict[str, Stated] = field(default_factory=dict)  # 合计 row: budget / spent / rate
 
@@ -205,6 +208,8 @@ class Indicator:
     measures: str = ""  # 改进措施
     over_reason: str = ""  # 超出原因 (required when 完成率 ≥ 130%)
     stated: dict[str, Stated] = field(default_factory=dict)  # completion / deviation / score as printed
+    targets: tuple = ()  # several targets in one cell (≥87%，≥91%): Target i is met by actuals[i]; `target`
+    #                      then holds the whole cell's text (joined by ，) and the first value's op/number/unit
 
 
 @dataclass(frozen=True)
@@ -273,6 +278,7 @@ class Part:
     finance_dept: str = ""  # 省级财政部门
     user_units: str = ""  # 资金使用单位
     variant: str = "D1"  # 自评表 variant: D1 | D2 | D3
+    form_title: str = ""  # the 自评表's title when it differs from the variant's (P8); "" = the variant's
     score_decimals: int = 2  # 得分小数位 (report default, overridable per part)
     central: list[Batch] = field(default_factory=list)  # 财政部下达
     province: list[Batch] = field(default_factory=list)  # 自治区分解下达
@@ -303,6 +309,9 @@ class Report:
     preamble: list[str] = field(default_factory=list)
     parts: list[Part] = field(default_factory=list)
     file_stem: str = ""  # output file names' prefix; default none (绩效自评报告.docx)
+    region: str = ""  # short name in sentences: "新疆实际完成3个", "下达新疆…"
+    region_full: str = ""  # full name (D3 title 新疆维吾尔自治区（…）绩效自评表); the reader defaults it to region
+    province_word: str = "自治区"  # the province's own word: 自治区资金安排…, 自治区分批下达 ("省" for a province)
 
 
 # ---------------------------------------------------------------- derived

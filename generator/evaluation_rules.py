@@ -7,6 +7,7 @@ computed from other figures uses their rounded values, so what is printed adds u
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from .evaluation_model import EXECUTION_POINTS, GRADES, Actual, Indicator
@@ -68,7 +69,11 @@ def direction_of(ind: Indicator) -> str:
 def completion(ind: Indicator) -> tuple[Decimal | None, str, str | None]:
     """(完成率 in %, direction, why it cannot be computed). Several actuals in one cell: the lowest 完成率."""
     direction = direction_of(ind)
-    results = [_one(ind, direction, actual) for actual in ind.actuals]
+    if ind.targets:  # one target per value of the cell: value i against target i
+        results = [_one(replace(ind, target=t, targets=()), direction_of(replace(ind, target=t)), a)
+                   for t, a in zip(ind.targets, ind.actuals, strict=False)]
+    else:
+        results = [_one(ind, direction, actual) for actual in ind.actuals]
     if not results:
         return None, direction, "没有实际完成值"
     for value, why in results:
@@ -87,15 +92,16 @@ def _one(ind: Indicator, direction: str, actual: Actual) -> tuple[Decimal | None
         if same_text(actual.text, target.text):
             return MET, None
         return None, f"实际完成值「{actual.text}」不是数字（指标值「{target.text}」是数字；文字结果请写 met: true 或 false）"
-    if target.number < 0 or actual.number < 0:
-        return None, f"指标值「{target.text}」与实际完成值「{actual.text}」须为非负数，才能按比值计算完成率（负值请写 met）"
     if target.unit and actual.unit and target.unit != actual.unit:
         return None, f"实际完成值「{actual.text}」的单位「{actual.unit}」与指标值「{target.text}」的单位「{target.unit}」不一致"
     return _ratio(direction, target.number, actual.number), None
 
 
 def _ratio(direction: str, target: Decimal, actual: Decimal) -> Decimal:
-    """实际 ÷ 目标 (up) or 目标 ÷ 实际 (down), with the zero cases of the docs."""
+    """实际 ÷ 目标 (up) or 目标 ÷ 实际 (down), with the zero and negative cases of the docs."""
+    if target < 0 or actual < 0:  # a ratio of signed figures (增幅 −7.38% → −1.60%) means nothing: met or not
+        met = actual <= target if direction == "down" else actual >= target
+        return MET if met else NOT_MET
     if direction == "down":
         if actual <= 0:
             return MET  # nothing is lower than 0: met (a 0 target met exactly, too)
@@ -110,14 +116,13 @@ def _ratio(direction: str, target: Decimal, actual: Decimal) -> Decimal:
 def _text(ind: Indicator, actual: Actual) -> tuple[Decimal | None, str | None]:
     """A text target: met / not met, or against the prior-year actual when it says 较上年提高 / 降低."""
     prev, target = ind.prev_actual, ind.target
+    if ind.met is not None:
+        return (MET if ind.met else NOT_MET), None
     way = ind.direction or text_direction(target.text)
-    if way and prev is not None and prev.number is not None and actual.number is not None \
-            and prev.number >= 0 and actual.number >= 0:
+    if way and prev is not None and prev.number is not None and actual.number is not None:
         if prev.unit and actual.unit and prev.unit != actual.unit:
             return None, f"实际完成值「{actual.text}」与上年实际完成值「{prev.text}」的单位不一致"
         return _ratio(way, prev.number, actual.number), None
-    if ind.met is not None:
-        return (MET if ind.met else NOT_MET), None
     if same_text(actual.text, target.text):
         return MET, None
     return None, (f"文字指标值「{target.text}」与实际完成值「{actual.text}」不同：请写 met: true（达成）或 met: false"

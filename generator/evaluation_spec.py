@@ -12,15 +12,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from .evaluation_model import MGMT_ITEMS, TEXT_KEYS, VARIANTS, Batch, FundingLine, MgmtItem, Num, Part, Report, Stated
-from .evaluation_spec_tables import read_allocation, read_date, read_execution, read_stated
+from .evaluation_spec_tables import TABLE_KEYS, read_allocation, read_date, read_execution, read_stated
 from .evaluation_targets import read_indicators, read_system, read_unit_tables
 from .model import Loc
 from .reader import Obj, Reader
 from .references import load_reference
 
 EVALUATION_KEYS = ["kind", "report", "parts"]
-REPORT_KEYS = ["title", "year", "basis", "issuers", "preamble", "score_decimals", "variant", "file_stem"]
-PART_KEYS = ["no", "title", "fund", "central_dept", "local_dept", "finance_dept", "user_units", "variant",
+REPORT_KEYS = ["title", "year", "basis", "issuers", "preamble", "score_decimals", "variant", "file_stem", "region",
+               "region_full", "province_word"]
+PART_KEYS = ["no", "title", "fund", "central_dept", "local_dept", "finance_dept", "user_units", "variant", "form_title",
              "score_decimals", "central_batches", "province_batches", "allocation", "execution", "funding",
              "management", "goals", "goal_actual", "indicators", "unit_tables", "system", "texts", "stated_score"]
 BATCH_KEYS = ["id", "doc_no", "date", "amount", "title", "label", "spec", "measure"]
@@ -44,9 +45,11 @@ def read_evaluation(rd: Reader, top: Obj, path: Path) -> Report | None:
         obj, base = _part_obj(rd, item, loc, path)
         if obj is not None:
             parts.append(_part(rd, obj, i + 1, decimals, variant, base))
+    region = rep.text("region", limit=30) or ""
     return Report(path, rep.text("title", required=True) or "", rep.integer("year", required=True) or 0, rep.loc(),
                   rep.text("basis") or "", rep.texts("issuers"), rep.texts("preamble"), parts,
-                  rep.text("file_stem", limit=60) or "")
+                  rep.text("file_stem", limit=60) or "", region, rep.text("region_full", limit=60) or region,
+                  rep.text("province_word", limit=10) or "自治区")
 
 
 def _decimals(rd: Reader, obj: Obj, default: int) -> int:
@@ -81,8 +84,7 @@ def _part(rd: Reader, obj: Obj, no: int, decimals: int, variant: str, base: Path
     province = _batches(rd, obj, "province_batches", "b", base)
     from .evaluation_batches import merge_batch_specs
 
-    allocation = read_allocation(rd, obj.mapping("allocation", ["title", "total_label", "text", "groups", "rows",
-                                                                  "stated"], "资金分配表"), province)
+    allocation = read_allocation(rd, obj.mapping("allocation", TABLE_KEYS, "资金分配表"), province)
     unit_tables = read_unit_tables(rd, obj)
     allocation, unit_tables = merge_batch_specs(rd, province, allocation, unit_tables, obj.loc("province_batches"))
     funding, funding_stated = _funding(rd, obj)
@@ -91,10 +93,10 @@ def _part(rd: Reader, obj: Obj, no: int, decimals: int, variant: str, base: Path
         fund=obj.text("fund", required=True) or "", loc=obj.loc(),
         central_dept=obj.text("central_dept") or "", local_dept=obj.text("local_dept") or "",
         finance_dept=obj.text("finance_dept") or "", user_units=obj.text("user_units") or "",
-        variant=obj.choice("variant", list(VARIANTS), variant), score_decimals=_decimals(rd, obj, decimals),
+        variant=obj.choice("variant", list(VARIANTS), variant), form_title=obj.text("form_title") or "",
+        score_decimals=_decimals(rd, obj, decimals),
         central=central, province=province, allocation=allocation,
-        execution=read_execution(rd, obj.mapping("execution", ["as_of", "title", "total_label", "text", "groups",
-                                                               "rows", "stated"], "资金执行情况表")),
+        execution=read_execution(rd, obj.mapping("execution", ["as_of", *TABLE_KEYS], "资金执行情况表")),
         funding=funding, mgmt=_management(rd, obj), goals=obj.texts("goals"),
         goal_actual=obj.texts("goal_actual"), indicators=read_indicators(rd, obj), unit_tables=unit_tables,
         system=read_system(rd, obj), texts=_texts(rd, obj),
@@ -121,7 +123,7 @@ def _batches(rd: Reader, obj: Obj, key: str, prefix: str, base: Path) -> list[Ba
             batch = batch_from_spec(rd, b, bid, base)
         else:
             amount = b.decimal("amount", required=True)
-            batch = Batch(bid, b.text("doc_no", required=True) or "", read_date(rd, b, "date"),
+            batch = Batch(bid, b.text("doc_no", required=True) or "", read_date(rd, b, "date", required=False),
                           amount if amount is not None else 0, loc, b.text("title") or "", b.text("label") or "")
             if amount is not None:
                 batch = _with_amount_loc(batch, b)

@@ -14,21 +14,24 @@ from .model import Loc
 from .reader import Obj, Reader
 
 GROUP_KEYS = ["name", "label", "rows", "stated"]
+TABLE_KEYS = ["title", "unit_label", "total_label", "text", "groups", "rows", "stated"]
 EXECUTION_ROW_KEYS = ["unit", "budget", "spent", "stated_rate"]
-_DATE = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
+_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
 def read_date(rd: Reader, obj: Obj, key: str, required: bool = True) -> str:
-    """A date written 2022-11 or 2022-11-11, printed 2022年11月 / 2022年11月11日."""
+    """A date written 2022-11-11, 2022-11 or 2022, printed 2022年11月11日 / 2022年11月 / 2022年."""
     value = obj.text(key, required=required)
     if value is None:
         return ""
     match = _DATE.fullmatch(value.strip())
     if match:
         year, month, day = (int(g) if g else None for g in match.groups())
+        if month is None:
+            return f"{year}年"
         if 1 <= month <= 12 and (day is None or 1 <= day <= 31):
             return f"{year}年{month}月" + (f"{day}日" if day else "")
-    rd.error(obj.loc(key), f"「{key}」应为日期，写作 2022-11 或 2022-11-11，实际是「{value[:30]}」")
+    rd.error(obj.loc(key), f"「{key}」应为日期，写作 2022-11-11、2022-11 或 2022，实际是「{value[:30]}」")
     return value
 
 
@@ -74,12 +77,14 @@ def _groups(rd: Reader, obj: Obj, read_row: Callable, stated_keys: list[str], wh
         g = rd.obj(item, loc, GROUP_KEYS, f"{what}的分组")
         if g is None:
             continue
-        name = g.text("name", required=True, limit=60) or ""
+        name = g.text("name", limit=60) or ""  # no name: the rows print as they are, with no 小计 row
         rows = rows_of(g)
         if not rows and g.has("rows"):
             rd.error(g.loc("rows"), f"分组「{name}」没有行")
-        groups.append(RowGroup(name, g.text("label", limit=60) or f"{name}小计", rows, loc,
-                               read_stated(rd, g, "stated", stated_keys)))
+        if not name and (g.has("label") or g.has("stated")):
+            rd.error(g.loc(), "没有 name 的分组不打印小计行，不能写 label 或 stated")
+        groups.append(RowGroup(name, (g.text("label", limit=60) or f"{name}小计") if name else "", rows, loc,
+                               read_stated(rd, g, "stated", stated_keys) if name else {}))
     return groups
 
 
@@ -102,8 +107,8 @@ def read_allocation(rd: Reader, obj: Obj | None, province: list[Batch]) -> Alloc
 
     stated_keys = [*ids, "total"]
     return Allocation(_groups(rd, obj, row, stated_keys, "资金分配表"), obj.loc(), obj.text("title") or "",
-                      obj.text("total_label", limit=20) or "合计", obj.texts("text"),
-                      read_stated(rd, obj, "stated", stated_keys))
+                      obj.text("total_label", limit=20) or "合计", obj.text("unit_label", limit=20) or "",
+                      obj.texts("text"), read_stated(rd, obj, "stated", stated_keys))
 
 
 def read_execution(rd: Reader, obj: Obj | None) -> Execution | None:
@@ -125,5 +130,6 @@ def read_execution(rd: Reader, obj: Obj | None) -> Execution | None:
 
     stated_keys = ["budget", "spent", "rate"]
     return Execution(read_date(rd, obj, "as_of"), _groups(rd, obj, row, stated_keys, "资金执行情况表"), obj.loc(),
-                     obj.text("title") or "", obj.text("total_label", limit=20) or "合计", obj.texts("text"),
+                     obj.text("title") or "", obj.text("total_label", limit=20) or "合计",
+                     obj.text("unit_label", limit=20) or "", obj.texts("text"),
                      read_stated(rd, obj, "stated", stated_keys))

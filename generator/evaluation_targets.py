@@ -6,6 +6,8 @@ Targets and actuals are parsed here (evaluation_values.py); the 完成率 and sc
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .evaluation_model import Indicator, Num, Stated, System, SystemRow, UnitIndicator, UnitTable
 from .evaluation_values import parse_actual, parse_target
 from .model import Loc
@@ -30,25 +32,26 @@ def _num(obj: Obj, key: str, required: bool = False, positive: bool = False) -> 
     return Num(value, obj.loc(key))
 
 
-def _actuals(rd: Reader, obj: Obj) -> list:
-    """`actual:` as one value or a list of values for one cell (88%，91%)."""
-    value = obj.raw("actual")
+def _values(rd: Reader, obj: Obj, key: str, what: str) -> list:
+    """`target:` / `actual:` as one value or a list of values for one cell (≥87%，≥91% / 88%，91%)."""
+    parse = parse_target if key == "target" else parse_actual
+    value = obj.raw(key)
     if value is None:
-        if "actual" not in obj.misspelled:
-            rd.error(obj.loc(), "缺少必填项「actual」（全年实际完成值）")
+        if key not in obj.misspelled:
+            rd.error(obj.loc(), f"缺少必填项「{key}」（{what}）")
         return []
     if isinstance(value, YList):
         out = []
-        for item, loc in obj.items("actual"):
+        for item, loc in obj.items(key):
             if item is None or isinstance(item, (YMap, YList, bool)):
-                rd.error(loc, f"「actual」的每一项应为一个值（如 88%），实际是{describe(item)}")
+                rd.error(loc, f"「{key}」的每一项应为一个值（如 88%），实际是{describe(item)}")
             else:
-                out.append(parse_actual(obj.check_text(str(item), loc, MAX_VALUE), loc))
-        if not out and not value:
-            rd.error(obj.loc("actual"), "「actual」是空列表：请写出实际完成值")
+                out.append(parse(obj.check_text(str(item), loc, MAX_VALUE), loc))
+        if not value:
+            rd.error(obj.loc(key), f"「{key}」是空列表：请写出{what}")
         return out
-    text = obj.text("actual", limit=MAX_VALUE)
-    return [parse_actual(text, obj.loc("actual"))] if text is not None else []
+    text = obj.text(key, limit=MAX_VALUE)
+    return [parse(text, obj.loc(key))] if text is not None else []
 
 
 def _indicator(rd: Reader, item, loc: Loc) -> Indicator | None:
@@ -57,19 +60,23 @@ def _indicator(rd: Reader, item, loc: Loc) -> Indicator | None:
         return None
     from .evaluation_spec_tables import read_stated
 
-    target = obj.text("target", required=True, limit=MAX_VALUE)
+    targets = _values(rd, obj, "target", "指标值")
     prev = obj.text("prev_actual", limit=MAX_VALUE)
-    actuals = _actuals(rd, obj)
-    if target is None:
+    actuals = _values(rd, obj, "actual", "全年实际完成值")
+    if not targets:
         return None
+    if len(targets) > 1 and len(targets) != len(actuals):
+        rd.error(obj.loc("target"), f"写了 {len(targets)} 个指标值，就须有同样多个实际完成值（一一对应），实际 {len(actuals)} 个")
+    whole = targets[0] if len(targets) == 1 else replace(targets[0], text="，".join(t.text for t in targets))
     return Indicator(
         obj.text("category", required=True, limit=30) or "", obj.text("name", required=True, limit=300) or "",
-        parse_target(target, obj.loc("target")), actuals, loc,
+        whole, actuals, loc,
         prev_actual=parse_actual(prev, obj.loc("prev_actual")) if prev is not None else None,
         points=_num(obj, "points", positive=True), direction=obj.choice("direction", ["up", "down"]),
         met=obj.boolean("met") if obj.has("met") else None, reason=obj.text("reason") or "",
         measures=obj.text("measures") or "", over_reason=obj.text("over_reason") or "",
-        stated=read_stated(rd, obj, "stated", ["completion", "deviation", "score"]))
+        stated=read_stated(rd, obj, "stated", ["completion", "deviation", "score"]),
+        targets=tuple(targets) if len(targets) > 1 else ())
 
 
 def read_indicators(rd: Reader, part: Obj) -> list[Indicator]:

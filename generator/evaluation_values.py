@@ -17,6 +17,9 @@ _OPS = {"≥": "≥", "≧": "≥", ">=": "≥", "≤": "≤", "≦": "≤", "<=
 _NUMBER = re.compile(r"^\s*(≥|≧|>=|≤|≦|<=|=|＝|>|<|＞|＜)?\s*([+-]?\d{1,15}(?:\.\d{1,6})?)\s*(.*?)\s*$")
 _UNIT_CHARS = {"％": "%", "∕": "/", "／": "/", "（": "(", "）": ")"}
 MAX_UNIT = 12  # characters: 元/人/天, 台(套); longer tails are texts (≥90%以上的县 …)
+MAX_UNIT_WORDS = 4  # Chinese characters in a unit (万人次, 元/人/天); more is a sentence: 80%达到推荐标准
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_QUALIFIER = re.compile(r"及?以([上下])$")
 UP_WORDS = ("提高", "增长", "增加", "上升", "高于", "提升")
 DOWN_WORDS = ("降低", "下降", "减少", "低于", "缩短")
 
@@ -35,7 +38,12 @@ def _split(text: str) -> tuple[str | None, Decimal | None, str]:
         return None, None, ""
     op, number, unit = match.groups()
     unit = normalise_unit(unit)
-    if re.search(r"\d", unit) or len(unit) > MAX_UNIT:
+    tail = _QUALIFIER.search(unit)
+    if tail and not op:  # 80%及以上 is ≥80%, 5%以下 is ≤5%
+        op, unit = ("≥" if tail.group(1) == "上" else "≤"), unit[:tail.start()]
+    elif tail:
+        unit = unit[:tail.start()]
+    if re.search(r"\d", unit) or len(unit) > MAX_UNIT or len(_CJK.findall(unit)) > MAX_UNIT_WORDS:
         return None, None, ""
     return (_OPS[op] if op else None), Decimal(number), unit
 

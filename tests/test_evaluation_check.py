@@ -263,11 +263,11 @@ def test_points_tables_and_system(tmp_path):
 
 
 def test_bad_values_are_reported_all_at_once_without_traceback(tmp_path):
-    text = WORDS.replace("target: ≥1个, actual: 0个", "target: [1], actual: {a: 1}").replace(
+    text = WORDS.replace("target: ≥1个, actual: 0个", "target: [[1]], actual: {a: 1}").replace(
         "title: 测试绩效自评报告", "title: 测试绩效自评报告, score_decimals: 9")
     report = check_spec(write(tmp_path, text))
     messages = " ".join(p.message for p in report.errors)
-    assert "「target」应为文字" in messages and "「actual」应为文字" in messages
+    assert "「target」的每一项应为一个值（如 88%），实际是列表" in messages and "「actual」应为文字" in messages
     assert "score_decimals」（得分小数位）应为 0 到 4" in messages
 
 

@@ -179,3 +179,36 @@ def test_a_part_may_stand_in_its_own_file(tmp_path):
     assert problem.loc.file.endswith("parts/p1.yaml") and problem.loc.line == line
     assert "须写未完成原因" in problem.message
     assert report.derived.parts[0].part.fund == "测试资金"
+
+
+def test_several_targets_negative_baselines_and_qualified_units():
+    two = Indicator("服务对象满意度指标", "满意度", parse_target("≥87%，≥91%", HERE),
+                    [parse_actual("88%", HERE), parse_actual("91%", HERE)], HERE,
+                    targets=(parse_target("≥87%", HERE), parse_target("≥91%", HERE)))
+    assert completion(two)[0] == D("100.00")  # 91/91 is the lower of 101.15 and 100
+    worse = indicator("较上年降低", "-1.60%", prev_actual=parse_actual("-7.38%", HERE))
+    better = indicator("较上年降低", "-9%", prev_actual=parse_actual("-7.38%", HERE))
+    assert completion(worse)[0] == D("0.00") and completion(better)[0] == D("100.00")
+    assert completion(indicator("较上年降低", "13.35%", prev_actual=parse_actual("-3.29%", HERE)))[0] == D("0.00")
+    assert completion(indicator("较上年提高", "1%", prev_actual=parse_actual("2%", HERE), met=True))[0] == D("100.00")
+    assert completion(indicator("80%及以上", "85%"))[0] == D("106.25")
+    assert parse_target("80%及以上达到推荐标准", HERE).number is None  # a sentence, not a unit
+    assert completion(indicator("80%及以上达到推荐标准", "0%", met=False))[0] == D("0.00")
+
+
+def test_target_list_and_unnamed_groups_and_year_dates(tmp_path):
+    text = SPEC.replace("target: ≥90%, actual: 95%", "target: [≥87%, ≥91%], actual: [88%, 95%]").replace(
+        "    funding:", "    province_batches:\n      - {doc_no: 新财社〔2023〕175号, date: 2023, amount: 200}\n"
+                       "    execution:\n      as_of: 2023-12-31\n      unit_label: 地州\n      groups:\n"
+                       "        - rows: [{unit: 自治区本级小计, budget: 150, spent: 120}]\n"
+                       "        - name: 各地\n          rows: [{unit: 乌鲁木齐, budget: 50, spent: 43}]\n"
+                       "    funding:")
+    report = check_spec(write(tmp_path / "e.yaml", text))
+    assert report.ok, [str(p) for p in report.problems]
+    part = report.derived.parts[0]
+    assert part.part.province[0].date == "2023年" and part.part.execution.unit_label == "地州"
+    assert [(r.label, r.kind) for r in part.execution.rows] == [
+        ("合计", "total"), ("自治区本级小计", "leaf"), ("各地小计", "subtotal"), ("乌鲁木齐", "leaf")]
+    last = part.indicators[-1]
+    assert last.source.target.text == "≥87%，≥91%" and last.actual_text == "88%，95%"
+    assert last.completion == D("101.15")  # min(88/87, 95/91) = min(101.15, 104.40)
