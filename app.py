@@ -8,6 +8,7 @@ CSRF, headers, error pages, the git-backed store); the views call the same pipel
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -25,7 +26,8 @@ def create_app(config: Mapping | Path | str | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates" / "web"), static_folder=str(ROOT / "static"),
                 instance_path=str(ROOT / "instance"))
     overrides = {"SPEC_ROOT": config} if isinstance(config, (str, Path)) else dict(config or {})
-    instance = Path(overrides.get("INSTANCE_PATH", app.instance_path))
+    # FLASK_INSTANCE_PATH moves the users, the key and the records (not only INSTANCE_PATH itself)
+    instance = Path(overrides.get("INSTANCE_PATH") or os.environ.get("FLASK_INSTANCE_PATH") or app.instance_path)
     app.config.from_mapping(default_config(instance))
     app.config.update(overrides)
     app.config.from_prefixed_env("FLASK")

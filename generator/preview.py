@@ -52,6 +52,10 @@ class Previewer:
                 self._pool.close()
                 self._pool = None
 
+    def warm(self) -> None:
+        """Start the LibreOffice processes now, so that the first page asked for is converted warm."""
+        self._converter()
+
     def _converter(self) -> WarmConverter:
         with self._lock:
             if self._pool is None:

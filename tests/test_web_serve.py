@@ -89,3 +89,46 @@ def test_forwarded_proto_counts_only_when_configured(tmp_path, spec_root):
     cookie = _login_cookie(client, **forwarded, Referer="https://office.example/login")
     assert "Secure" in cookie and "HttpOnly" in cookie
     assert client.get("/account", headers=forwarded).headers["Strict-Transport-Security"]
+
+
+def _children(pid: int) -> set[int]:
+    import subprocess
+
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return {int(p) for p in out.split()}
+
+
+def _wait_for(condition, seconds: float = 30) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+def test_worker_processes_share_one_state_and_stop_together(tmp_path, spec_root):
+    """`--workers 2`: two processes on one port; failed logins counted across them (the sixth try is refused
+    whichever process takes it), a worker that dies is replaced,
+    and SIGTERM to the server stops every worker."""
+    import os
+    import signal
+
+    from web_support import HttpSession, serve_in_subprocess
+
+    with serve_in_subprocess(tmp_path, spec_root, workers=2) as (base, proc):
+        assert _wait_for(lambda: len(_children(proc.pid)) == 2)
+        for _ in range(5):  # a new connection each time: the kernel hands them to either process
+            assert HttpSession(base).login_status("clerk", "wrong password 9") == 401
+        assert HttpSession(base).login_status("clerk", PASSWORD) == 429
+        for _ in range(6):
+            assert HttpSession(base).login_status("admin", PASSWORD) == 302  # another user is not blocked
+        victim = min(_children(proc.pid))
+        os.kill(victim, signal.SIGKILL)
+        assert _wait_for(lambda: victim not in _children(proc.pid) and len(_children(proc.pid)) == 2)
+        workers = _children(proc.pid)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        assert _wait_for(lambda: not any(os.path.exists(f"/proc/{pid}") for pid in workers), 10)

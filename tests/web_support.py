@@ -231,6 +231,34 @@ class HttpSession:
         parts.append(f"--{boundary}--\r\n".encode())
         return self.request("POST", path, b"".join(parts), f"multipart/form-data; boundary={boundary}")
 
+    def login_status(self, name: str, password: str) -> int:
+        """The status of one login attempt through the form (302: signed in)."""
+        self.get("/login")
+        return self.request_no_redirect("/login", {"name": name, "password": password})
+
+    def request_no_redirect(self, path: str, fields: dict) -> int:
+        """POST a form and return its status without following a redirect."""
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        opener = urllib.request.build_opener(NoRedirect, *[h for h in self.opener.handlers
+                                                          if isinstance(h, urllib.request.HTTPCookieProcessor)])
+        req = urllib.request.Request(self.base + path, data=urllib.parse.urlencode(fields).encode(), method="POST")
+        req.add_header("Content-Type", "application/x-www-form-urlencoded")
+        req.add_header("Origin", self.base)
+        if self.token:
+            req.add_header("X-CSRFToken", self.token)
+        try:
+            with opener.open(req, timeout=self.timeout) as resp:
+                return resp.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
     def login(self, name: str, password: str = PASSWORD) -> HttpSession:
         """Sign in through the login form."""
         self.get("/login")
@@ -241,9 +269,10 @@ class HttpSession:
 
 
 @contextmanager
-def serve_in_subprocess(tmp: Path, spec_root: Path):
-    """The documented server command (`python -m web.serve --port 0`) in its own process, configured through
-    FLASK_* variables; yields (base URL, process). Users are those of make_web_app."""
+def serve_in_subprocess(tmp: Path, spec_root: Path, workers: int = 1):
+    """The documented server command (`python -m web.serve --port 0`) in its own process(es), configured through
+    FLASK_* variables; yields (base URL, process). Users are those of make_web_app. LibreOffice is not started
+    ahead (FLASK_PREVIEW_WARM=false): these tests preview nothing."""
     import os
     import sys
 
@@ -251,8 +280,9 @@ def serve_in_subprocess(tmp: Path, spec_root: Path):
     env = {**os.environ, "FLASK_SPEC_ROOT": str(spec_root), "FLASK_LAYOUT_ROOT": str(tmp / "layouts"),
            "FLASK_TEMPLATE_ROOT": str(tmp / "templates"),
            "FLASK_USERS_FILE": str(tmp / "instance" / "users.json"), "FLASK_SECRET_KEY": "subprocess-secret",
-           "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "web.serve", "--host", "127.0.0.1", "--port", "0", "--threads", "4"],
+           "FLASK_INSTANCE_PATH": str(tmp / "instance"), "FLASK_PREVIEW_WARM": "false", "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "web.serve", "--host", "127.0.0.1", "--port", "0", "--threads", "4",
+                             "--workers", str(workers)],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         line = proc.stdout.readline()

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import defaultdict, deque
 from functools import wraps
+from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
 
+from .shared_state import changed_state, read_state
 from .users import user_store
 
 bp = Blueprint("auth", __name__)
@@ -27,7 +27,8 @@ def _load_user(user_id: str):
 def init_auth(app) -> None:
     """Sessions (flask-login), the login gate before every view, and the failed-login throttle."""
     login_manager.init_app(app)
-    app.extensions["login_throttle"] = LoginThrottle()
+    instance = Path(app.config.get("INSTANCE_PATH") or app.instance_path)
+    app.extensions["login_throttle"] = LoginThrottle(instance / "login-failures.json")
     app.before_request(_require_login)
 
 
@@ -52,37 +53,44 @@ def admin_required(view):
 
 
 class LoginThrottle:
-    """Failed logins per user name and per client address in a sliding window; over the limit, logins wait."""
+    """Failed logins per user name and per client address in a sliding window; over the limit, logins wait.
 
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._failures: dict[tuple[str, str], deque] = defaultdict(deque)
+    The counts live in the instance folder (login-failures.json), so every worker process of the server
+    counts the same attempts: N processes do not give N times the tries."""
 
-    def _recent(self, key, now: float, window: float) -> deque:
-        times = self._failures[key]
-        while times and times[0] <= now - window:
-            times.popleft()
-        return times
+    def __init__(self, path: Path):
+        self.path = path
+
+    @staticmethod
+    def _recent(times: list, now: float, window: float) -> list:
+        return [t for t in times if isinstance(t, (int, float)) and now - window < t <= now]
 
     def blocked(self, name: str, address: str) -> bool:
         """True while the name or the address has used up its failures."""
-        cfg, now = current_app.config, time.monotonic()
-        with self._lock:
-            window = cfg["LOGIN_WINDOW_SECONDS"]
-            return (len(self._recent(("user", name), now, window)) >= cfg["LOGIN_MAX_FAILURES"]
-                    or len(self._recent(("addr", address), now, window)) >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"])
+        cfg, now = current_app.config, time.time()
+        state, window = read_state(self.path), cfg["LOGIN_WINDOW_SECONDS"]
+        return (len(self._recent(state.get(f"user:{name}", []), now, window)) >= cfg["LOGIN_MAX_FAILURES"]
+                or len(self._recent(state.get(f"addr:{address}", []), now, window))
+                >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"])
 
     def failed(self, name: str, address: str) -> None:
-        """Count one failed attempt."""
-        now = time.monotonic()
-        with self._lock:
-            self._failures[("user", name)].append(now)
-            self._failures[("addr", address)].append(now)
+        """Count one failed attempt (and forget every attempt older than the window)."""
+        now, window = time.time(), current_app.config["LOGIN_WINDOW_SECONDS"]
+        with changed_state(self.path) as state:
+            for key in list(state):
+                kept = self._recent(state[key], now, window) if isinstance(state[key], list) else []
+                if kept:
+                    state[key] = kept
+                else:
+                    del state[key]
+            for key in (f"user:{name}", f"addr:{address}"):
+                state.setdefault(key, []).append(now)
 
     def succeeded(self, name: str) -> None:
         """A right password clears the name's failures."""
-        with self._lock:
-            self._failures.pop(("user", name), None)
+        if f"user:{name}" in read_state(self.path):
+            with changed_state(self.path) as state:
+                state.pop(f"user:{name}", None)
 
 
 def _safe_next(target: str | None) -> str:

@@ -4,7 +4,6 @@ filters by year and issuer. A spec that fails to load is a row marked 有错误,
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import threading
 from dataclasses import dataclass
@@ -18,11 +17,11 @@ from generator.bulk import find_specs
 from generator.pipeline import check_spec
 
 from . import spec_store
+from .shared_state import changed_state, read_state
 
 bp = Blueprint("batch_list", __name__)
 _CACHE: dict[str, tuple[tuple, BatchRow]] = {}
 _CACHE_LOCK = threading.Lock()
-_BUILDS_LOCK = threading.Lock()
 _REF = re.compile(r"^(profile|registry):\s*[\"']?([^\"'#\s]+)", re.M)
 
 
@@ -171,20 +170,10 @@ def builds_file() -> Path:
 
 def read_builds() -> dict[str, str]:
     """Batch name → 'YYYY-MM-DD HH:MM 由 某人' of its last build through the web."""
-    try:
-        data = json.loads(builds_file().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    return {str(k): str(v) for k, v in read_state(builds_file()).items()}
 
 
 def record_build(name: str) -> None:
-    """Note that the clerk just generated this batch's documents."""
-    path = builds_file()
-    with _BUILDS_LOCK:
-        builds = read_builds()
+    """Note that the clerk just generated this batch's documents (every server process writes the same file)."""
+    with changed_state(builds_file()) as builds:
         builds[name] = f"{datetime.now():%Y-%m-%d %H:%M}（{current_user.name}）"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(builds, ensure_ascii=False, indent=1), encoding="utf-8")
-        tmp.replace(path)

@@ -36,6 +36,7 @@ def default_config(instance: Path) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,            # a token lives as long as the session: no edit lost to a timeout
         "WTF_CSRF_SSL_STRICT": True,
         "GIT": "git",
+        "PREVIEW_WARM": True,                   # a server process starts its LibreOffice pool when it starts
         "HISTORY_PAGE_SIZE": 30,
     }
 

@@ -27,6 +27,7 @@ _RENDERED: OrderedDict[str, tuple] = OrderedDict()
 _RENDER_LOCK = threading.Lock()
 _RENDERING: dict[str, threading.Lock] = {}
 _ZIPS: dict[str, bytes] = {}
+_DIGESTS: dict[str, tuple] = {}  # spec path → ((mtime, size, inode), sha256 of its bytes, its references)
 _KEEP = 4  # rendered batches kept in memory (a seed-000 set is about 1 MB)
 MIME = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -45,14 +46,32 @@ def previewer() -> Previewer:
         return ext["previewer"]
 
 
-def rendered(path: Path):
+def warm_previews(app) -> None:
+    """Start the app's LibreOffice pool in the background (a server process does this at start; the first
+    clerk to open a preview then waits for one conversion, not for LibreOffice to start)."""
+    from generator.soffice import libreoffice_available
+
+    if not app.config.get("PREVIEW_WARM", True) or not libreoffice_available():
+        return
+
+    def start():
+        with app.app_context():
+            try:
+                previewer().warm()
+            except Exception:  # noqa: BLE001 - a preview then starts the pool itself, or shows its 503 page
+                app.logger.exception("starting LibreOffice for previews failed")
+
+    threading.Thread(target=start, name="warm-previews", daemon=True).start()
+
+
+def rendered(path: Path, key: str | None = None):
     """(report, {name: bytes}) of a batch, rendered once per input and kept in memory.
 
     The documents are a pure function of the spec, the profile and registry it names, the layouts and the
     code, so the key covers the first four (the code does not change while the server runs). Clerks asking
     for the same batch at once wait for one render instead of rendering it side by side.
     """
-    key = render_key(path)
+    key = key or render_key(path)
     with _RENDER_LOCK:
         if key in _RENDERED:
             _RENDERED.move_to_end(key)
@@ -72,22 +91,51 @@ def rendered(path: Path):
 
 
 def render_key(path: Path) -> str:
-    """What a render depends on: spec bytes, the profile/registry it names, every layout file's stamp."""
-    from .batch_list import _ref_stamps
+    """What a render depends on: the spec's bytes, the profile/registry it names, every layout file's stamp
+    (the administrators' layouts and the YAML files in the spec's own folder tree, where a spec's own layouts
+    live). The spec's digest and references are kept per (mtime, size, inode), so an unchanged spec is not
+    read and hashed again on every download."""
+    from .batch_list import _REF
 
-    data = path.read_bytes()
+    st = path.stat()
+    sig = (st.st_mtime_ns, st.st_size, st.st_ino)
+    with _RENDER_LOCK:
+        known = _DIGESTS.get(str(path))
+    if known is None or known[0] != sig:
+        data = path.read_bytes()
+        refs = [ref for _, ref in _REF.findall(data.decode("utf-8", "replace"))]
+        known = (sig, hashlib.sha256(data).hexdigest(), refs)
+        with _RENDER_LOCK:
+            _DIGESTS[str(path)] = known
+            while len(_DIGESTS) > 256:
+                _DIGESTS.pop(next(iter(_DIGESTS)))
     layouts = Path(current_app.config.get("LAYOUT_ROOT", spec_root()))
-    stamps = sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in layouts.rglob("*.yaml")) \
-        if layouts.is_dir() else []
-    return hashlib.sha256(repr((str(path), data, _ref_stamps(path, data), stamps)).encode()).hexdigest()
+    stamps = [_stamp(path.parent / ref) for ref in known[2]]
+    stamps += [_stamp(p) for folder in (layouts, path.parent) if folder.is_dir() for p in sorted(folder.rglob("*.yaml"))]
+    return hashlib.sha256(repr((str(path), known[1], stamps)).encode()).hexdigest()
+
+
+def _stamp(path: Path) -> tuple:
+    try:
+        st = path.stat()
+    except OSError:
+        return (str(path), None)
+    return (str(path), st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 def documents(name: str) -> tuple[Path, object, list[tuple[str, bytes]]]:
     """The batch's path, report and documents (notice first, then attachments by name)."""
-    path = resolve_batch(spec_root(), name)
-    report, files = rendered(path)
-    docs = sorted(files.items(), key=lambda item: (not item[0].endswith(".docx"), item[0]))
+    path, _, report, docs = keyed_documents(name)
     return path, report, docs
+
+
+def keyed_documents(name: str) -> tuple[Path, str, object, list[tuple[str, bytes]]]:
+    """documents() with the render key they were made for."""
+    path = resolve_batch(spec_root(), name)
+    key = render_key(path)
+    report, files = rendered(path, key)
+    docs = sorted(files.items(), key=lambda item: (not item[0].endswith(".docx"), item[0]))
+    return path, key, report, docs
 
 
 def _doc(name: str, index: int) -> tuple[str, bytes]:
@@ -159,17 +207,17 @@ def document_pdf(name: str, index: int):
 @bp.post("/preview/<path:name>/zip")
 def download_zip(name: str):
     """All documents as one zip; recorded as the batch's last build."""
-    path, report, docs = documents(name)
+    path, key, report, docs = keyed_documents(name)
     if not report.ok:
         abort(422, description="批次有错误，不能生成。请先在编辑页改正。")
     record_build(name)
-    return send_file(io.BytesIO(zipped(path, docs)), mimetype="application/zip", as_attachment=True,
+    return send_file(io.BytesIO(zipped(key, docs)), mimetype="application/zip", as_attachment=True,
                      download_name=f"{path.stem}.zip")
 
 
-def zipped(path: Path, docs: list[tuple[str, bytes]]) -> bytes:
-    """The zip of a rendered batch, made once per render (zip_bytes is deterministic: fixed timestamps)."""
-    key = render_key(path)
+def zipped(key: str, docs: list[tuple[str, bytes]]) -> bytes:
+    """The zip of a rendered batch (`key`: its render key), made once per render (zip_bytes is deterministic:
+    fixed timestamps)."""
     with _RENDER_LOCK:
         if key in _ZIPS:
             return _ZIPS[key]
