@@ -25,6 +25,7 @@ _NUMBERED = re.compile(r"^指标\d+[：:]\s*")
 def batch_from_spec(rd: Reader, b: Obj, bid: str, base: Path) -> Batch | None:
     """A province batch whose figures come from a batch spec; None (with the problem recorded) if unusable."""
     from .pipeline import check_spec
+    from .spec import declared_kind, read_top
 
     for key in ("doc_no", "date", "amount"):
         if b.has(key):
@@ -33,10 +34,11 @@ def batch_from_spec(rd: Reader, b: Obj, bid: str, base: Path) -> Batch | None:
     target = resolve_reference(rd, b.text("spec") or "", base, loc, "批次描述文件")
     if target is None:
         return None
-    report = check_spec(target)
-    if report.kind is None or report.kind.name != "batch":
+    _, data, _ = read_top(target)
+    if data is None or declared_kind(data)[0] != "batch":  # decided before checking it: never recurse into itself
         rd.error(loc, f"「{b.text('spec')}」不是批次描述文件（应为 kind: batch）")
         return None
+    report = check_spec(target)
     if not report.ok:
         first = report.errors[0]
         rd.error(loc, f"引用的批次描述文件有 {len(report.errors)} 个错误，请先检查它（第一个：{first}）")

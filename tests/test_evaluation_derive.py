@@ -212,3 +212,9 @@ def test_target_list_and_unnamed_groups_and_year_dates(tmp_path):
     last = part.indicators[-1]
     assert last.source.target.text == "≥87%，≥91%" and last.actual_text == "88%，95%"
     assert last.completion == D("101.15")  # min(88/87, 95/91) = min(101.15, 104.40)
+
+
+def test_a_spec_reference_to_itself_or_another_kind_is_refused(tmp_path):
+    text = referencing(tmp_path).replace(os.path.relpath(BATCH, tmp_path), "e.yaml")
+    report = check_spec(write(tmp_path / "e.yaml", text))
+    assert any("「e.yaml」不是批次描述文件（应为 kind: batch）" in p.message for p in report.errors)
