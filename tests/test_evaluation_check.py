@@ -294,3 +294,29 @@ def test_one_notice_in_two_parts_and_a_part_without_indicators(tmp_path):
     copied = [p for p in report.warnings if "新财社〔2023〕56号 已在第一部分（中医药事业传承与发展部分）中列出" in p.message]
     assert len(copied) == 1 and copied[0].loc.line == line_of(text, "# COPIED")
     assert any("第二部分（复制）没有绩效指标" in p.message for p in report.warnings)
+
+
+def test_included_parts_are_confined_and_must_say_their_kind(tmp_path):
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "p.yaml").write_text("kind: evaluation_part\ntitle: x\nfund: y\n", encoding="utf-8")
+    (tmp_path / "specs" / "parts").mkdir(parents=True)
+    (tmp_path / "specs" / "parts" / "batch.yaml").write_text("kind: batch\n", encoding="utf-8")
+    text = ("kind: evaluation\nreport: {title: 测试, year: 2023}\nparts:\n  - include: ../outside/p.yaml\n"
+            "  - include: parts/batch.yaml\n  - {include: parts/batch.yaml, title: 多写}\n")
+    report = check_spec(_write_in(tmp_path / "specs", text))
+    messages = [(p.loc.line, p.message) for p in report.errors]
+    assert any(line == 4 and "指向允许的文件夹之外" in m for line, m in messages), messages
+    assert any(line == 5 and "「parts/batch.yaml」不是绩效自评报告部分文件（该文件应写 kind: evaluation_part）" in m
+               for line, m in messages), messages
+    assert any(line == 6 and "写了 include 的部分不能再写其他键" in m for line, m in messages), messages
+
+
+def _write_in(folder: Path, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return write(folder, text)
+
+
+def test_several_targets_need_as_many_actuals(tmp_path):
+    text = WORDS.replace("target: ≥90%, actual: 95个", "target: [≥87%, ≥91%], actual: 88%")
+    problem = found(check_spec(write(tmp_path, text)), "写了 2 个指标值，就须有同样多个实际完成值（一一对应），实际 1 个")
+    assert problem.loc.line == line_of(text, "# UNIT")
