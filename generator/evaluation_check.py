@@ -34,10 +34,10 @@ def validate_evaluation(view: ReportView) -> list[Problem]:
 def _empty(part: PartView, problems: list[Problem]) -> None:
     """A part with nothing to score, or no 执行率, is probably unfinished: said, not refused."""
     if not part.indicators and part.system is None:
-        problems.append(Problem(part.part.loc, f"{part.heading}没有绩效指标（indicators）也没有指标体系（system）："
+        problems.append(Problem(part.part.loc, f"{part.heading}：没有绩效指标（indicators）也没有指标体系（system）："
                                                "产出、效益、满意度按满分计", "warning"))
     if part.execution_rate is None:
-        problems.append(Problem(part.part.loc, f"{part.heading}年度资金总额全年预算数为 0，没有执行率：预算执行得 0 分",
+        problems.append(Problem(part.part.loc, f"{part.heading}：年度资金总额全年预算数为 0，没有执行率：预算执行得 0 分",
                                 "warning"))
 
 

@@ -27,6 +27,7 @@ PART_KEYS = ["no", "title", "fund", "central_dept", "local_dept", "finance_dept"
 BATCH_KEYS = ["id", "doc_no", "date", "amount", "title", "label", "spec", "measure"]
 SCORE_KEYS = ["execution", "output", "benefit", "satisfaction", "total", "grade"]
 MAX_DECIMALS = 4  # score_decimals: 0 … 4
+MAX_PARTS = 99  # 第九十九部分
 
 
 def read_evaluation(rd: Reader, top: Obj, path: Path) -> Report | None:
@@ -89,7 +90,7 @@ def _part(rd: Reader, obj: Obj, no: int, decimals: int, variant: str, base: Path
     allocation, unit_tables = merge_batch_specs(rd, province, allocation, unit_tables, obj.loc("province_batches"))
     funding, funding_stated = _funding(rd, obj)
     return Part(
-        no=obj.integer("no") or no, title=obj.text("title", required=True) or "",
+        no=_number(rd, obj, no), title=obj.text("title", required=True) or "",
         fund=obj.text("fund", required=True) or "", loc=obj.loc(),
         central_dept=obj.text("central_dept") or "", local_dept=obj.text("local_dept") or "",
         finance_dept=obj.text("finance_dept") or "", user_units=obj.text("user_units") or "",
@@ -102,6 +103,15 @@ def _part(rd: Reader, obj: Obj, no: int, decimals: int, variant: str, base: Path
         system=read_system(rd, obj), texts=_texts(rd, obj),
         stated_score=read_stated(rd, obj, "stated_score", SCORE_KEYS, text_keys=("grade",)),
         funding_stated=funding_stated)
+
+
+def _number(rd: Reader, obj: Obj, default: int) -> int:
+    """第N部分: 1 to 99, default the part's position."""
+    value = obj.integer("no")
+    if value is not None and not 1 <= value <= MAX_PARTS:
+        rd.error(obj.loc("no"), f"「no」（部分序号）应为 1 到 {MAX_PARTS}，实际是 {value}")
+        return default
+    return value or default
 
 
 def _batches(rd: Reader, obj: Obj, key: str, prefix: str, base: Path) -> list[Batch]:

@@ -293,7 +293,7 @@ def test_one_notice_in_two_parts_and_a_part_without_indicators(tmp_path):
     report = check_spec(write(tmp_path, text))
     copied = [p for p in report.warnings if "新财社〔2023〕56号 已在第一部分（中医药事业传承与发展部分）中列出" in p.message]
     assert len(copied) == 1 and copied[0].loc.line == line_of(text, "# COPIED")
-    assert any("第二部分（复制）没有绩效指标" in p.message for p in report.warnings)
+    assert any("第二部分（复制）：没有绩效指标" in p.message for p in report.warnings)
 
 
 def test_included_parts_are_confined_and_must_say_their_kind(tmp_path):
