@@ -11,6 +11,7 @@ from decimal import Decimal
 from .errors import Problem
 from .evaluation_model import CATEGORY_L2, CATEGORY_POINTS, PartView, ReportView, Stated, UnitTable
 from .evaluation_rules import OVERSHOOT_FROM, ZERO
+from .evaluation_values import bracketed_baseline
 from .indicators import level1_of
 from .model import Loc
 
@@ -159,6 +160,11 @@ def _indicators(part: PartView, problems: list[Problem]) -> None:
             compare(ind.stated.get("completion"), v.completion, f"{name}完成率", problems)
             compare(ind.stated.get("deviation"), v.deviation, f"{name}偏差率", problems, "（|完成率 − 100%|）")
         compare(ind.stated.get("score"), v.score, f"{name}得分", problems)
+        quoted = bracketed_baseline(ind.target.text) if ind.target.number is None else None
+        if quoted is not None and ind.prev_actual and ind.prev_actual.number is not None \
+                and quoted != ind.prev_actual.number:
+            problems.append(Problem(ind.prev_actual.loc, f"{name}的指标值「{ind.target.text}」引用上年数 {_fmt(quoted)}，"
+                                                         f"与上年实际完成值 {ind.prev_actual.text} 不一致"))
         if v.shortfall and not ind.reason:
             problems.append(Problem(ind.loc, f"{name}完成率 {_fmt(v.completion)}% 低于 100%，须写未完成原因（reason）"))
         if v.overshoot and not ind.over_reason:

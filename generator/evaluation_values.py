@@ -80,3 +80,12 @@ def text_direction(text: str) -> str | None:
     if any(w in text for w in UP_WORDS):
         return "up"
     return None
+
+
+_BRACKETED = re.compile(r"[（(]\s*(?:≥|≧|>=|≤|≦|<=|=|>|<)?\s*([+-]?\d{1,15}(?:\.\d{1,6})?)\s*([%％]?)\s*[）)]")
+
+
+def bracketed_baseline(text: str) -> Decimal | None:
+    """The figure a text target quotes in brackets (较上年提高（≥30.45%）→ 30.45), or None."""
+    match = _BRACKETED.search(text)
+    return Decimal(match.group(1)) if match else None

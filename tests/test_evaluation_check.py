@@ -320,3 +320,12 @@ def test_several_targets_need_as_many_actuals(tmp_path):
     text = WORDS.replace("target: ≥90%, actual: 95个", "target: [≥87%, ≥91%], actual: 88%")
     problem = found(check_spec(write(tmp_path, text)), "写了 2 个指标值，就须有同样多个实际完成值（一一对应），实际 1 个")
     assert problem.loc.line == line_of(text, "# UNIT")
+
+
+def test_a_text_target_quoting_another_prior_year_figure(tmp_path):
+    # seed L6264 / L6424: the target quotes 4.9% for the prior year, the 自评表's prior-year column says 4.96%
+    text = WORDS.replace("{category: 质量指标, name: 合格率, target: ≥90%, actual: 89.99%, reason: 个别未达标。}",
+                         "{category: 质量指标, name: 占比, target: 较上年提高（≥4.9%）, prev_actual: 4.96%, "
+                         "actual: 44.16%}   # QUOTED")
+    problem = found(check_spec(write(tmp_path, text)), "指标4「占比」的指标值「较上年提高（≥4.9%）」引用上年数 4.9，与上年实际完成值 4.96% 不一致")
+    assert problem.loc.line == line_of(text, "# QUOTED")
