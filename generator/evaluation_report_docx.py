@@ -20,33 +20,38 @@ from .title_breaks import break_title
 BODY, TITLE = "GwBody", "GwAttachTitle"
 SIZE = 32  # 三号
 TITLE_CHARS, PART_CHARS = 20, 26  # 二号 characters a title line holds; 三号 characters of a part's heading line
+LINE = 579  # the body's line pitch: 22 lines in the 225 mm text block
+PART_LINE = 640  # a part's heading: 三号 小标宋 lines a little apart, one blank line above and below
 FACES = {"h1": HEITI, "h2": KAITI, "h3": FANGSONG, "body": FANGSONG}
 PAGE_BREAK = '<w:p><w:pPr><w:pStyle w:val="GwSpacer"/></w:pPr><w:r><w:br w:type="page"/></w:r></w:p>'
 
 
 def paragraph(text: str, style: str, face: str, size: int = SIZE, keep_next: bool = False,
-              page_break: bool = False) -> str:
-    """A paragraph in a template style whose runs carry their faces (w:eastAsia) and size."""
+              page_break: bool = False, line: int | None = None) -> str:
+    """A paragraph in a template style whose runs carry their faces (w:eastAsia) and size; `line` sets an
+    exact line height (twips) over the style's."""
     props = f'<w:pStyle w:val="{style}"/>' + ("<w:keepNext/>" if keep_next else "") + \
         ("<w:pageBreakBefore/>" if page_break else "")
+    if line:
+        props += f'<w:spacing w:before="{LINE}" w:after="{LINE}" w:line="{line}" w:lineRule="exact"/>'
     runs = "<w:br/>".join(f'<w:t xml:space="preserve">{esc(t)}</w:t>' for t in text.split("\n"))
     return f"<w:p><w:pPr>{props}</w:pPr><w:r>{rpr(face, size)}{runs}</w:r></w:p>"
 
 
-def block_pieces(block: Block, styles: TableStyles) -> Iterator[str]:
-    """The XML of one block."""
+def block_pieces(block: Block, styles: TableStyles, before_table: bool = False) -> Iterator[str]:
+    """The XML of one block; `before_table`: the next block is a table (a sentence introducing it stays with it)."""
     if block.kind == "title":
         yield paragraph("\n".join(break_title(block.text, TITLE_CHARS)), TITLE, XIAOBIAOSONG, 44)
     elif block.kind == "part":
         yield paragraph("\n".join(break_title(block.text, PART_CHARS)), TITLE, XIAOBIAOSONG, SIZE, keep_next=True,
-                        page_break=block.new_page)
+                        page_break=block.new_page, line=PART_LINE)
     elif block.kind == "grid":
         if block.new_page and not block.grid.landscape:
             yield PAGE_BREAK
         yield from grid_pieces(block.grid, styles)
     else:
         # headings, and a sentence that introduces a table (…具体如下：), stay with what follows
-        yield paragraph(block.text, BODY, FACES[block.kind], keep_next=block.kind != "body" or block.text.endswith("："))
+        yield paragraph(block.text, BODY, FACES[block.kind], keep_next=block.kind != "body" or before_table)
 
 
 def report_docx(view: ReportView) -> bytes:
@@ -56,11 +61,12 @@ def report_docx(view: ReportView) -> bytes:
     portrait = section_variant(package.section, grid=True)
     wide = section_variant(package.section, landscape=True, grid=False)
     pieces, current = [package.head], False
-    for block in report_blocks(view):
+    blocks = list(report_blocks(view))
+    for block, after in zip(blocks, [*blocks[1:], None], strict=True):
         landscape = block.kind == "grid" and block.grid.landscape
         if landscape != current:
             pieces.append(section_break(wide if current else portrait))
             current = landscape
-        pieces.extend(block_pieces(block, styles))
+        pieces.extend(block_pieces(block, styles, after is not None and after.kind == "grid"))
     pieces.extend([wide if current else portrait, "</w:body></w:document>"])
     return write_docx(package.parts, pieces, lambda: {STYLES: sized_styles(package, styles)})

@@ -76,7 +76,7 @@ def part_blocks(view: ReportView, pv: PartView, new_page: bool) -> Iterator[Bloc
 def batch_sentence(view: ReportView, pv: PartView, batch, issuer: str) -> str:
     """2022年11月，财政部《…》（财社〔2022〕143号），下达新疆…资金7265万元。"""
     title = f"《{batch.title}》" if batch.title else ""
-    return (f"{batch.date}，{issuer}{title}（{batch.doc_no}），下达{region(view)}{pv.part.fund}资金"
+    return (f"{batch.date}，{issuer}{title}（{batch.doc_no}），下达{region(view)}{money_of(pv.part.fund)}"
             f"{amount(batch.amount)}万元。")
 
 
@@ -86,6 +86,11 @@ def titled(kind: str, text: str, blocks: Iterable[Block]) -> Iterator[Block]:
     if blocks:
         yield Block(kind, text)
         yield from blocks
+
+
+def money_of(fund: str) -> str:
+    """"<fund>资金", without a doubled 资金 when the fund's name ends with it (…补助资金)."""
+    return fund if fund.endswith("资金") else f"{fund}资金"
 
 
 def _fund(view: ReportView, pv: PartView) -> str:
@@ -98,7 +103,7 @@ def _central_budget(view: ReportView, pv: PartView) -> Iterator[Block]:
     part = pv.part
     yield from _texts(pv, "central_budget")
     if part.central:
-        yield Block("body", f"财政部{'分批' if len(part.central) > 1 else ''}下达{region(view)}{part.fund}资金共计"
+        yield Block("body", f"财政部{'分批' if len(part.central) > 1 else ''}下达{region(view)}{money_of(part.fund)}共计"
                             f"{amount(pv.central_total)}万元，具体如下：")
         for b in part.central:
             yield Block("body", batch_sentence(view, pv, b, "财政部"))
@@ -115,7 +120,7 @@ def _province_budget(view: ReportView, pv: PartView) -> Iterator[Block]:
     part = pv.part
     yield from _texts(pv, "province")
     if part.province:
-        yield Block("body", f"{province(view)}{'分批' if len(part.province) > 1 else ''}下达{part.fund}资金共计"
+        yield Block("body", f"{province(view)}{'分批' if len(part.province) > 1 else ''}下达{money_of(part.fund)}共计"
                             f"{amount(pv.province_total)}万元，具体如下：")
         for b in part.province:
             yield Block("body", batch_sentence(view, pv, b, province(view)))
@@ -141,7 +146,7 @@ def _spending(view: ReportView, pv: PartView) -> Iterator[Block]:
     for text in part.execution.text if part.execution else ():
         yield Block("body", text)
     if total is not None and part.execution is not None:
-        yield Block("body", f"截止到{part.execution.as_of}，{part.fund}资金总计{amount(total.values.get('budget'))}"
+        yield Block("body", f"截止到{part.execution.as_of}，{money_of(part.fund)}总计{amount(total.values.get('budget'))}"
                             f"万元，共计执行{amount(total.values.get('spent'))}万元，执行率{rate(total.rate)}"
                             f"{'，具体如下：' if pv.execution else '。'}")
     execution = tables.execution(pv)
@@ -245,7 +250,7 @@ def _deviation(view: ReportView, pv: PartView) -> Iterator[Block]:
 def score_sentence(view: ReportView, pv: PartView) -> str:
     """The score paragraph: the four components and the grade (catalogue §4), or the system's total."""
     s = pv.score
-    head = f"经自评，{view.report.year}年度{_fund(view, pv)}资金绩效自评价得分为{score(s.total)}分"
+    head = f"经自评，{view.report.year}年度{money_of(_fund(view, pv))}绩效自评价得分为{score(s.total)}分"
     if s.from_system:
         return f"{head}（详见附件1绩效评价指标体系），自评结果为“{s.grade}”。"
     cats = s.categories

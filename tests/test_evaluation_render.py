@@ -453,3 +453,10 @@ def test_a_figure_never_wraps_in_the_narrowest_form():
     assert min(widths[4], widths[5]) >= cjk_em("21820.02") * 210 + 2 * 57
     plain = selfeval_grid(replace(wide, money=[MoneyLine("年度资金总额：", fig("1"), fig("1"), fig("100.00%"))]))
     assert fit_widths(plain, TEXT_WIDTH, 21)[4] < widths[4]  # the widening follows the figures
+
+
+def test_a_fund_named_with_its_money_is_not_doubled():
+    from generator.evaluation_report_text import money_of
+
+    assert money_of("医疗服务与保障能力提升（公立医院综合改革）补助资金") == "医疗服务与保障能力提升（公立医院综合改革）补助资金"
+    assert money_of("医疗服务与保障能力提升补助资金（中医药部分）") == "医疗服务与保障能力提升补助资金（中医药部分）资金"
