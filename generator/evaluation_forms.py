@@ -92,10 +92,11 @@ def selfeval_grid(form: FormData) -> Grid:
     g.add(GCell("地方主管部门", LABEL), GCell(form.local_dept, span=3), GCell("资金使用单位", LABEL),
           GCell(form.user_units, span=n - 5))
     _money_block(g, form, n)
+    # 情况说明 is prose, 存在问题和改进措施 mostly 无: the prose gets every column but the last
     g.add(GCell("资金管理情况", LABEL, rowspan=len(form.management) + 1), GCell(""),
-          GCell("情况说明", HEAD, span=3), GCell("存在问题和改进措施", HEAD, span=n - 5))
+          GCell("情况说明", HEAD, span=n - 3), GCell("存在问题和改进措施", HEAD))
     for item, text, issue in form.management:
-        g.add(GCell(item, LABEL), GCell(text, LEFT, span=3), GCell(issue, LEFT, span=n - 5))
+        g.add(GCell(item, LABEL), GCell(text, LEFT, span=n - 3), GCell(issue, LEFT))
     goal_label, set_label = ("年度总体目标", "年初设定目标") if prior else ("总体目标完成情况", "总体目标")
     g.add(GCell(goal_label, LABEL, rowspan=2), GCell(set_label, HEAD, span=3),
           GCell("全年实际完成情况", HEAD, span=n - 4))
