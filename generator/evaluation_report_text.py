@@ -48,12 +48,12 @@ def texts(pv: PartView, key: str) -> list[str]:
 
 def region(view: ReportView) -> str:
     """The region's short name the sentences use (新疆), from the spec."""
-    return getattr(view.report, "region", "") or ""
+    return view.report.region
 
 
 def province(view: ReportView) -> str:
     """The word for the provincial level (自治区, 省), from the spec; 自治区 unless it says otherwise."""
-    return getattr(view.report, "province_word", "") or "自治区"
+    return view.report.province_word or "自治区"
 
 
 def _texts(pv: PartView, key: str) -> Iterator[Block]:
@@ -262,10 +262,13 @@ def score_sentence(view: ReportView, pv: PartView) -> str:
 def _result(view: ReportView, pv: PartView) -> Iterator[Block]:
     yield Block("h1", "四、绩效自评结果及拟应用和公开情况")
     yield Block("body", "1、" + score_sentence(view, pv))
-    published = texts(pv, "publication")
-    if published:
-        yield Block("body", f"2、{published[0]}")
-        yield from (Block("body", t) for t in published[1:])
+    n = 2
+    for key in ("application", "publication"):  # 一是…二是… (how the result is used), then 公开情况
+        paragraphs = texts(pv, key)
+        if paragraphs:
+            yield Block("body", f"{n}、{paragraphs[0]}")
+            yield from (Block("body", t) for t in paragraphs[1:])
+            n += 1
 
 
 def _attachments(view: ReportView, pv: PartView) -> Iterator[Block]:

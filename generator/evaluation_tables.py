@@ -37,9 +37,10 @@ L1_OF = {l2: l1 for l1, l2s in CATEGORY_L2.items() for l2 in l2s}
 def form_title(view: ReportView, pv: PartView) -> str:
     """The 自评表's title: the variant's standard title; D3 names the region and the fund."""
     part = pv.part
+    if part.form_title:
+        return part.form_title
     if part.variant == "D3":
-        name = getattr(view.report, "region_full", "") or getattr(view.report, "region", "")
-        return f"{name}（{part.fund}）绩效自评表"
+        return f"{view.report.region_full or view.report.region}（{part.fund}）绩效自评表"
     return FORM_TITLES[part.variant]
 
 
@@ -173,13 +174,13 @@ def execution(pv: PartView) -> Grid | None:
         return None
     keys = [k for k, _ in tv.columns if k != "rate"]
     rate_of = (1 + keys.index("spent"), 1 + keys.index("budget"))
-    first = getattr(pv.part.execution, "unit_label", "") or "单位"
+    first = (pv.part.execution.unit_label if pv.part.execution else "") or "单位"
     return table(tv, rate_of, first, sheet=f"{_sheet(pv)}执行情况")
 
 
 def allocation(pv: PartView) -> Grid:
     """The 资金分配表: 项目单位 | one column per province batch | 合计."""
-    first = getattr(pv.part.allocation, "unit_label", "") or "项目单位"
+    first = (pv.part.allocation.unit_label if pv.part.allocation else "") or "项目单位"
     return table(pv.allocation, None, first, sheet=f"{_sheet(pv)}分配")
 
 

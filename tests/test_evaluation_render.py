@@ -192,6 +192,9 @@ report:
   score_decimals: 2                             # 得分小数位（各部分可另设）
   variant: D1                                   # 自评表样式
   file_stem: 示例2023                           # 输出文件名前缀
+  region: 新疆                                  # 地区简称（新疆实际完成…）
+  region_full: 新疆维吾尔自治区                  # 地区全称（D3 表题）
+  province_word: 自治区                          # 本级称谓
 parts:
   - no: 1
     title: （中医药事业传承与发展部分）
@@ -201,6 +204,7 @@ parts:
     finance_dept: 自治区财政厅
     user_units: 自治区本级中医医疗机构及各地州卫生健康委
     variant: D1
+    form_title: 中央对地方专项转移支付区域绩效自评表
     score_decimals: 1                           # 81.49% → 8.1
     central_batches:                            # 财政部下达
       - {id: c1, doc_no: 财社〔2022〕143号, date: 2022-11, amount: 700, title: 关于提前下达2023年医疗服务与保障能力提升补助资金预算的通知}
@@ -210,6 +214,7 @@ parts:
       - {id: second, doc_no: 新财社〔2023〕56号, date: 2023-06, amount: -50, label: 第二批下达}
     allocation:
       title: 资金分配表
+      unit_label: 项目单位
       text: [按照因素法分配，向脱贫地区倾斜。]
       groups:
         - name: 自治区本级
@@ -226,6 +231,7 @@ parts:
     execution:
       as_of: 2023-12-31                         # 截止日期
       title: 资金执行情况统计表
+      unit_label: 地州
       text: [截至2023年12月31日，资金执行情况如下。]
       groups:
         - name: 自治区本级
@@ -269,7 +275,7 @@ parts:
         over_reason: 政策扶持力度加大，建设数量超出预期值。
       - {category: 质量指标, name: 培训考核合格率, target: ≥90%, actual: 95.40%, points: 10, stated: {completion: 106.00, deviation: 6.00}}
       - {category: 成本指标, name: 人均培训费用, target: ≤8000元, actual: 7500元, points: 10}
-      - {category: 社会效益指标, name: 中医药服务能力, target: 显著提升, actual: 显著提升}
+      - {category: 社会效益指标, name: 中医药服务能力, target: 显著提升, actual: 明显提升, met: true}
       - {category: 可持续影响指标, name: 中医药人才队伍稳定年限, target: ≥3年, actual: 3年, prev_actual: 3年}
       - {category: 服务对象满意度指标, name: 培训对象满意度, target: ≥90%, actual: [92.2%, 91%], direction: up}
     unit_tables:
@@ -290,6 +296,7 @@ parts:
       analysis: [各项指标总体完成较好。]
       weaknesses: [个别项目招标进度偏慢。]
       improvements: [加强调度，按月通报执行进度。]
+      application: [一是将自评结果作为下年度资金分配的重要依据。]
       publication: [评价结果将在门户网站公开。]
       other_issues: [中央巡视、各级审计和财政监督中未发现问题。]
       remarks: [无。]
@@ -365,8 +372,8 @@ def test_report_skeleton_and_heading_faces(built):
 
 def test_report_indicator_sentences_in_the_seed_wording(built):
     texts = [text_of(p) for p in body_paragraphs(built["示例2023绩效自评报告.docx"])]
-    assert "指标1：财政部随文下达国家中医优势专科建设数量指标，指标值为≥3个，实际完成3个，完成率100%，偏差率0%。" in texts
-    assert ("指标2：财政部随文下达中医药统计信息平台建设数量指标，指标值为≥1个，实际完成0个，完成率0%，偏差率100%。"
+    assert "指标1：财政部随文下达国家中医优势专科建设数量指标，指标值为≥3个，新疆实际完成3个，完成率100%，偏差率0%。" in texts
+    assert ("指标2：财政部随文下达中医药统计信息平台建设数量指标，指标值为≥1个，新疆实际完成0个，完成率0%，偏差率100%。"
             "偏差原因：技术规范下发较晚，项目尚在招标。") in texts
     for missing in ("时效指标", "经济效益指标", "生态效益指标"):
         assert f"财政部下达的绩效目标未设定{missing}。" in texts
@@ -460,3 +467,21 @@ def test_a_fund_named_with_its_money_is_not_doubled():
 
     assert money_of("医疗服务与保障能力提升（公立医院综合改革）补助资金") == "医疗服务与保障能力提升（公立医院综合改革）补助资金"
     assert money_of("医疗服务与保障能力提升补助资金（中医药部分）") == "医疗服务与保障能力提升补助资金（中医药部分）资金"
+
+
+def test_region_words_come_from_the_spec(built, tmp_path):
+    texts = [text_of(p) for p in body_paragraphs(built["示例2023绩效自评报告.docx"])]
+    assert "财政部随文下达新疆区域绩效目标，具体为：" in texts
+    assert "（二）自治区资金安排、分解下达预算和绩效目标情况" in texts
+    assert "2、一是将自评结果作为下年度资金分配的重要依据。" in texts  # 四、2 the application, then 3 公开
+    forms = [text_of(p) for p in docx_part(built["示例2023绩效自评表.docx"]).iter(w("p"))]
+    assert "新疆维吾尔自治区（医疗服务与保障能力提升补助资金（医疗保障服务能力提升部分））绩效自评表" in "".join(forms).replace("\n", "")
+    other = SPEC.replace("region: 新疆 ", "region: 龙江 ").replace("region_full: 新疆维吾尔自治区", "region_full: 黑龙江省") \
+                .replace("province_word: 自治区", "province_word: 省")
+    path = tmp_path / "other.yaml"
+    path.write_text(other, encoding="utf-8")
+    report, files = render_spec(path)
+    assert report.ok, [str(p) for p in report.errors]
+    texts = [text_of(p) for p in body_paragraphs(files["示例2023绩效自评报告.docx"])]
+    assert "财政部随文下达龙江区域绩效目标，具体为：" in texts and "（二）省资金安排、分解下达预算和绩效目标情况" in texts
+    assert not any("新疆" in t for t in texts if t.startswith("指标"))
