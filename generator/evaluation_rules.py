@@ -75,7 +75,7 @@ def completion(ind: Indicator) -> tuple[Decimal | None, str, str | None]:
     else:
         results = [_one(ind, direction, actual) for actual in ind.actuals]
     if not results:
-        return None, direction, "没有实际完成值"
+        return None, direction, None  # the reader reported the missing actual
     for value, why in results:
         if value is None:
             return None, direction, why
