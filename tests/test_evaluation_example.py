@@ -123,6 +123,18 @@ def test_report_indicator_sentences(report_parts):
     assert "完成率300%，偏差率200%" in p1
 
 
+def test_report_prints_the_province_target_tables(report_parts):
+    """Parts 1 and 3 in full: 32 and 22 区域绩效目标表, the 维研所's under its own name (the seed printed it under the
+    第八附属医院's title and repeated that hospital's table as the 维研所's)."""
+    def titles(no):
+        return [t for t in report_parts[no] if re.match(r"^中央对地方专项转移支付.*目标(申报)?表.*（.+）$", t.replace("\n", ""))]
+    p1, p3 = titles(1), titles(3)
+    assert len(p1) == 32 and len(p3) == 22, (len(p1), len(p3))
+    assert sum("（自治区维吾尔医药研究所）" in t for t in p1) == 1
+    assert sum("（新疆医科大学第八附属医院）" in t for t in p1) == 1
+    assert not any("维研所" in t for t in p1)
+
+
 def _overshoot_list(paragraphs: list[str]) -> list[str]:
     """The 指标 lines under （2）完成率超出30%及以上指标 of section 三."""
     start = paragraphs.index("（2）完成率超出30%及以上指标")
