@@ -29,6 +29,16 @@ SHARED_KINDS = {"profile": "发文机关配置", "registry": "单位名录", "ta
 
 
 @dataclass(frozen=True)
+class Summary:
+    """How a document is listed (the web's batches page): its number, title, year and issuer, where it has them."""
+
+    number: str = ""  # 发文字号 (a notice batch only)
+    title: str = ""
+    year: str = ""
+    issuer: str = ""
+
+
+@dataclass(frozen=True)
 class Kind:
     """One document kind: its name in `kind:`, its Chinese label, its top-level keys and its four steps."""
 
@@ -39,6 +49,7 @@ class Kind:
     derive: Callable[[Any], tuple[Any, list[Problem]]]
     validate: Callable[[Any], list[Problem]]
     render: Callable[[Any], dict[str, bytes]]
+    summary: Callable[[Any], Summary] = lambda derived: Summary()  # from the derived views
 
 
 def _batch() -> Kind:
@@ -51,7 +62,12 @@ def _batch() -> Kind:
 
         return render_batch(derived)
 
-    return Kind("batch", "资金下达通知批次", tuple(BATCH_KEYS), read_batch, derive_batch, validate, render)
+    def summary(derived) -> Summary:
+        n = derived.notice.notice
+        title = f"{n.year}年{n.fund_level}{n.program}补助资金" + (f"（{n.batch_label}）" if n.batch_label else "")
+        return Summary(derived.notice.doc_number, title, str(n.year), n.issuer)
+
+    return Kind("batch", "资金下达通知批次", tuple(BATCH_KEYS), read_batch, derive_batch, validate, render, summary)
 
 
 def _book() -> Kind:
@@ -62,7 +78,12 @@ def _book() -> Kind:
 
         return render_book(derived)
 
-    return Kind("book", "绩效目标表册（独立文件）", tuple(BOOK_KEYS), read_book, derive_book, validate_book, render)
+    def summary(derived) -> Summary:
+        book = derived.book
+        return Summary("", book.title, str(book.year or ""), book.department)
+
+    return Kind("book", "绩效目标表册（独立文件）", tuple(BOOK_KEYS), read_book, derive_book, validate_book, render,
+                summary)
 
 
 def _budget() -> Kind:
@@ -75,7 +96,12 @@ def _budget() -> Kind:
 
         return render_budget(derived)
 
-    return Kind("budget", "部门预算公开", tuple(BUDGET_KEYS), read_budget, derive_budget, validate_budget, render)
+    def summary(derived) -> Summary:
+        budget = derived.budget
+        return Summary("", f"{budget.dept_name}{budget.year}年部门预算", str(budget.year), budget.dept_name)
+
+    return Kind("budget", "部门预算公开", tuple(BUDGET_KEYS), read_budget, derive_budget, validate_budget, render,
+                summary)
 
 
 def _evaluation() -> Kind:
@@ -88,8 +114,12 @@ def _evaluation() -> Kind:
 
         return render_evaluation(derived)
 
+    def summary(derived) -> Summary:
+        report = derived.report
+        return Summary("", report.title, str(report.year), report.region_full)
+
     return Kind("evaluation", "绩效自评报告", tuple(EVALUATION_KEYS), read_evaluation, derive_evaluation,
-                validate_evaluation, render)
+                validate_evaluation, render, summary)
 
 
 def _builtin() -> dict[str, Kind]:

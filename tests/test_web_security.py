@@ -155,12 +155,12 @@ def test_chinese_error_pages(clerk, code, url, method, title):
 
 def test_500_page_is_chinese_and_the_traceback_goes_to_the_log(web_app, clerk, caplog, monkeypatch):
     web_app.config["PROPAGATE_EXCEPTIONS"] = False
-    import web.batches
+    import web.batch_list
 
     def boom(*_a, **_k):
         raise RuntimeError("secret detail /etc/hostname")
 
-    monkeypatch.setattr(web.batches, "find_specs", boom)
+    monkeypatch.setattr(web.batch_list, "find_specs", boom)
     resp = clerk.get("/")
     page = resp.get_data(as_text=True)
     assert resp.status_code == 500 and "服务器内部错误" in page

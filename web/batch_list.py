@@ -40,6 +40,9 @@ class BatchRow:
     author: str = ""
     changed: str = ""
     built: str = ""
+    kind: str = "batch"  # the document kind (generator/kinds.py); only a notice batch has a 文号 and a 下一批
+    kind_label: str = ""
+    failure: str = ""  # checking the spec crashed (logged): the row says so instead of counting errors
 
     @property
     def css(self) -> str:
@@ -59,7 +62,12 @@ def spec_root() -> Path:
 
 @bp.get("/batches")
 def index():
-    """The batches page with search (q), year and issuer filters."""
+    """The batches page with search (q), year and issuer filters (also the site's front page, `/`)."""
+    return render_list()
+
+
+def render_list(message: str = "", status: int = 200):
+    """The batches page, with a message above the list (an upload that could not be read)."""
     rows = batch_rows()
     query, year, issuer = (request.args.get(k, "").strip()[:100] for k in ("q", "year", "issuer"))
     shown = [r for r in rows if r.matches(query) and (not year or r.year == year)
@@ -69,8 +77,8 @@ def index():
     created = request.args.get("created", "")
     created = created if any(r.name == created for r in rows) else ""
     return render_template("batch_list.html", rows=shown, total=len(rows), years=years, issuers=issuers,
-                           query=query, year=year, issuer=issuer, created=created,
-                           blanks=request.args.get("blanks", 0, type=int))
+                           query=query, year=year, issuer=issuer, created=created, message=message,
+                           blanks=request.args.get("blanks", 0, type=int)), status
 
 
 def batch_rows() -> list[BatchRow]:
@@ -128,14 +136,15 @@ def _checked_row(path: Path, name: str) -> BatchRow:
         report = check_spec(path)
     except Exception:  # noqa: BLE001 - one broken spec is a row marked 有错误, logged, never a 500
         current_app.logger.exception("checking %s failed", path)
+        row.failure = "无法检查（程序出错，已记入日志）"
         return row
     row.errors, row.warnings = len(report.errors), len(report.warnings)
     row.status = "有错误" if report.errors else "有警告" if report.warnings else "可生成"
-    notice = getattr(getattr(report, "derived", None), "notice", None)
-    if notice is not None:
-        n = notice.notice
-        row.doc_number, row.year, row.issuer = notice.doc_number, str(n.year), n.issuer
-        row.fund = f"{n.year}年{n.fund_level}{n.program}补助资金" + (f"（{n.batch_label}）" if n.batch_label else "")
+    if report.kind is not None:
+        row.kind, row.kind_label = report.kind.name, report.kind.label
+    if report.derived is not None and report.kind is not None:
+        about = report.kind.summary(report.derived)
+        row.doc_number, row.fund, row.year, row.issuer = about.number, about.title, about.year, about.issuer
     else:
         row.year = _year_from_text(path)
     return row

@@ -8,7 +8,6 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from generator.bulk import find_specs
 from generator.errors import GeneratorError
 from generator.pipeline import check_spec, render_spec
 from generator.spec import load_batch
@@ -16,6 +15,7 @@ from generator.spec_edit import INPUT_LABELS, NOTICE_FIELDS, SpecText, allocatio
 from generator.writer import zip_bytes
 
 from . import spec_store
+from .batch_list import render_list
 from .fields import describe_edit
 from .forms import apply_form, clerk_changes
 from .paths import relative_name, resolve_batch
@@ -31,30 +31,8 @@ def spec_root() -> Path:
 
 @bp.get("/")
 def index():
-    """Every batch under the spec root with its check result; one that cannot be checked shows as failed."""
-    return render_template("index.html", rows=list_batches())
-
-
-def list_batches() -> list[dict]:
-    """One row per batch: name, the check report (None when checking failed) and a reason when it failed."""
-    root = spec_root()
-    specs, _ = find_specs([root])
-    rows = []
-    for path in specs:
-        rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts):
-            continue  # .git and other hidden folders
-        rows.append({"name": rel.as_posix(), **checked(path)})
-    return rows
-
-
-def checked(path: Path) -> dict:
-    """The report of one spec, or a failure reason; never raises, so one bad file cannot take a page down."""
-    try:
-        return {"report": check_spec(path), "failure": None}
-    except Exception:  # noqa: BLE001 - any loader crash is this batch's failure, logged with its traceback
-        current_app.logger.exception("checking %s failed", path)
-        return {"report": None, "failure": "无法检查（程序出错，已记入日志）"}
+    """The front page is the batches page (web/batch_list.py)."""
+    return render_list()
 
 
 @bp.route("/spec/<path:name>", methods=["GET", "POST"])
@@ -83,6 +61,15 @@ def edit(name: str):
     return show_spec(name, path, _read(store, path), message)
 
 
+def _checked(path: Path):
+    """The spec's report, or None when checking crashed (logged): the page still opens."""
+    try:
+        return check_spec(path)
+    except Exception:  # noqa: BLE001 - any loader crash is this batch's failure, logged with its traceback
+        current_app.logger.exception("checking %s failed", path)
+        return None
+
+
 def _read(store, path: Path) -> SpecFile:
     try:
         return store.read(path)
@@ -106,12 +93,12 @@ def upload():
     """Check an uploaded spec and return its documents; its relative references resolve from UPLOAD_FOLDER."""
     file = request.files.get("spec")
     if file is None or not file.filename:
-        return render_template("index.html", rows=list_batches(), message="请选择一个 YAML 批次文件。"), 400
+        return render_list("请选择一个 YAML 批次文件。", 400)
     shown = upload_name(file.filename)
     try:
         text = decode(file.read(), shown).text
     except StoreError as e:
-        return render_template("index.html", rows=list_batches(), message=str(e)), 422
+        return render_list(str(e), 422)
     folder = (spec_root() / current_app.config["UPLOAD_FOLDER"]).resolve()
     report, files = render_spec(folder / shown, text)
     if not report.ok:
@@ -170,7 +157,7 @@ def show_spec(name: str, path: Path, current: SpecFile, message: str | None = No
     projects, grid, unit_advance = allocation_grid(spec) if spec else ([], [], False)
     return render_template("spec.html", name=name, fields=fields, projects=projects, grid=grid,
                            unit_advance=unit_advance, measures=INPUT_LABELS, yaml=current.text,
-                           version=current.version, report=checked(path)["report"], message=message,
+                           version=current.version, report=_checked(path), message=message,
                            conflict=conflict, mine=mine or {}, history_url=url_for("batches.history", name=name),
                            rel=relative_name(spec_root(), path))
 
