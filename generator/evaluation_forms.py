@@ -85,7 +85,7 @@ def selfeval_grid(form: FormData) -> Grid:
     """A 自评表 (D1, D2 or D3) as one grid of 7 columns (8 with D2's prior-year column)."""
     prior = form.variant == "D2"
     n = 8 if prior else 7
-    widths = [4.4, 4.2, 4.2, 8.0, 4.6, 4.6, 6.0] if not prior else [4.2, 3.8, 3.8, 6.4, 4.4, 4.4, 4.0, 5.6]
+    widths = [4.0, 3.8, 4.0, 8.8, 4.6, 4.6, 6.2] if not prior else [3.6, 3.4, 3.4, 8.6, 4.0, 4.0, 4.0, 5.6]
     g = Grid(form.title, widths, subtitle=f"（{form.year}年度）", sheet=form.sheet)
     g.add(GCell("转移支付（项目）名称", LABEL), GCell(form.name, span=n - 1))
     g.add(GCell("中央主管部门", LABEL), GCell(form.central_dept, span=n - 1))

@@ -8,6 +8,7 @@ merged cells are w:gridSpan across and w:vMerge down.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 from .evaluation_grid import HEAD, LABEL, LEFT, NUMBER, SUBTOTAL, TOTAL, TOTAL_NUMBER, Grid, Placed, place
@@ -116,11 +117,11 @@ def fit_widths(grid: Grid, page: int, size: int) -> list[int]:
             break
         j = short[0]
         widest = max(range(len(widths)), key=lambda k: widths[k] - need[k])
-        give = min(need[j] - widths[j], widths[widest] - max(need[widest], widths[widest] * 0.6))
+        give = math.ceil(min(need[j] - widths[j], widths[widest] - max(need[widest], widths[widest] * 0.6)))
         if give <= 0:
             break
-        widths[j] += int(give)
-        widths[widest] -= int(give)
+        widths[j] += give
+        widths[widest] -= give
     return widths
 
 
