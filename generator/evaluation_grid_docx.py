@@ -103,7 +103,7 @@ def table_xml(grid: Grid, styles: TableStyles, size: int = BODY_SIZE) -> Iterato
 
 def fit_widths(grid: Grid, page: int, size: int) -> list[int]:
     """Column widths in twips from the grid's weights, widened where a figure would not fit on one line
-    (a figure never wraps); the widest column gives up the room."""
+    (a figure never wraps); the other columns give up the room in proportion to what they can spare."""
     twips = size * 10 * 1.1  # per em, with LibreOffice's wider stand-in digits
     need = [0.0] * len(grid.widths)
     for placed in place(grid):
@@ -111,17 +111,18 @@ def fit_widths(grid: Grid, page: int, size: int) -> list[int]:
             if p.cell is not None and p.span == 1 and p.cell.role in (NUMBER, TOTAL_NUMBER):
                 need[p.col] = max(need[p.col], cjk_em(p.cell.text) * twips + 2 * MARGIN + 20)
     widths = scale_widths(grid.widths, page)
-    for _ in range(len(widths)):
-        short = [j for j, w in enumerate(widths) if w < need[j]]
-        if not short:
-            break
-        j = short[0]
-        widest = max(range(len(widths)), key=lambda k: widths[k] - need[k])
-        give = math.ceil(min(need[j] - widths[j], widths[widest] - max(need[widest], widths[widest] * 0.6)))
-        if give <= 0:
-            break
-        widths[j] += give
-        widths[widest] -= give
+    lack = {j: math.ceil(need[j] - w) for j, w in enumerate(widths) if w < need[j]}
+    spare = {j: w - max(need[j], w * 0.6) for j, w in enumerate(widths) if j not in lack}
+    room = sum(v for v in spare.values() if v > 0)
+    if not lack or room <= 0:
+        return widths
+    share = min(1.0, room / sum(lack.values()))
+    for j, more in lack.items():
+        widths[j] += int(more * share)
+    for j, v in spare.items():  # every other column gives up room in proportion to what it can spare
+        if v > 0:
+            widths[j] -= int(sum(int(m * share) for m in lack.values()) * v / room)
+    widths[max(spare, key=spare.get)] += page - sum(widths)
     return widths
 
 
