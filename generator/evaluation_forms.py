@@ -69,15 +69,16 @@ class FormData:
     indicators: Sequence[IndicatorLine]
     remark: str = "无。"
     sheet: str = ""
+    money_format: str = MONEY  # Excel's format of the 资金投入 amounts (as many decimals as the figures print)
 
 
-def money_cells(line: MoneyLine, r: int, rate_span: int, total: bool = False) -> list[GCell]:
+def money_cells(line: MoneyLine, r: int, rate_span: int, total: bool = False, fmt: str = MONEY) -> list[GCell]:
     """预算数 (column 4), 执行数 (5) and 执行率 (6…) of one row; the rate is a live ratio in Excel."""
     number = TOTAL_NUMBER if total else NUMBER
     rate = line.rate.value / HUNDRED if line.rate.value is not None else None
     ratio = ((r, 5), (r, 4)) if rate is not None else None  # no rate derived (预算数 0): no formula either
-    return [GCell(line.budget.text, number, value=line.budget.value, num_format=MONEY),
-            GCell(line.spent.text, number, value=line.spent.value, num_format=MONEY),
+    return [GCell(line.budget.text, number, value=line.budget.value, num_format=fmt),
+            GCell(line.spent.text, number, value=line.spent.value, num_format=fmt),
             GCell(line.rate.text, number, span=rate_span, value=rate, num_format=PERCENT, ratio=ratio)]
 
 
@@ -115,7 +116,7 @@ def _money_block(g: Grid, form: FormData, n: int) -> None:
           GCell(rate, HEAD, span=n - 6))
     for i, line in enumerate(form.money):
         r = len(g.rows)
-        g.add(GCell(line.label, LEFT, span=3), *money_cells(line, r, n - 6, total=i == 0))
+        g.add(GCell(line.label, LEFT, span=3), *money_cells(line, r, n - 6, total=i == 0, fmt=form.money_format))
 
 
 def _indicator_block(g: Grid, form: FormData, prior: bool) -> None:

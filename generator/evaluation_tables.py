@@ -44,12 +44,12 @@ def form_title(view: ReportView, pv: PartView) -> str:
     return FORM_TITLES[part.variant]
 
 
-def money(row: MoneyRow | None, label: str) -> MoneyLine:
+def money(row: MoneyRow | None, label: str, places: int) -> MoneyLine:
     """A 资金投入 row from a derived money row (empty cells where the row is absent)."""
     if row is None:
         return MoneyLine(label, Figure(), Figure(), Figure())
     budget, spent = row.values.get("budget"), row.values.get("spent")
-    return MoneyLine(label, Figure(amount(budget), budget), Figure(amount(spent), spent),
+    return MoneyLine(label, Figure(fixed(budget, places), budget), Figure(fixed(spent, places), spent),
                      Figure(percent(row.rate), row.rate))
 
 
@@ -58,7 +58,9 @@ def selfeval(view: ReportView, pv: PartView) -> Grid:
     part, rows = pv.part, pv.funding.rows
     labels = D3_ROWS if part.variant == "D3" else {k: ("其中：" if k == "central" else "") + v
                                                    for k, v in FUNDING_ROWS.items()}
-    lines = [money(rows.get("total"), "年度资金总额：")] + [money(rows.get(k), label) for k, label in labels.items()]
+    places = decimals_of(rows.values(), ("budget", "spent"))
+    lines = [money(rows.get("total"), "年度资金总额：", places)] + [money(rows.get(k), label, places)
+                                                                for k, label in labels.items()]
     indicators = [IndicatorLine(iv.l1, iv.source.l2, iv.source.name, iv.source.target.text, iv.actual_text,
                                 _reason(iv), iv.source.prev_actual.text if iv.source.prev_actual else "")
                   for iv in pv.indicators]
@@ -66,7 +68,8 @@ def selfeval(view: ReportView, pv: PartView) -> Grid:
                     part.local_dept, part.user_units, lines,
                     [(MGMT_ITEMS[m.key], m.text, m.issues) for m in pv.mgmt],
                     "\n".join(part.goals), "\n".join(part.goal_actual), indicators,
-                    "\n".join(part.texts.get("remarks") or TEXT_KEYS["remarks"][1]) or "无。", sheet=_sheet(pv))
+                    "\n".join(part.texts.get("remarks") or TEXT_KEYS["remarks"][1]) or "无。", sheet=_sheet(pv),
+                    money_format=excel_decimals(places))
     return selfeval_grid(form)
 
 
@@ -112,7 +115,7 @@ def table(tv: TableView, rate_of: tuple[int, int] | None, first: str, sheet: str
     heads = [first, *(label for k, label in tv.columns if k != "rate")]
     if rate_of:
         heads.append(next((label for k, label in tv.columns if k == "rate"), "执行率"))
-    places = column_decimals(tv, keys)
+    places = decimals_of(tv.rows, keys)
     rows = []
     for r, parts in zip(tv.rows, sum_parts(tv, keys), strict=True):
         figures = [Figure(fixed(r.values.get(k), places), r.values.get(k)) for k in keys]
@@ -122,11 +125,10 @@ def table(tv: TableView, rate_of: tuple[int, int] | None, first: str, sheet: str
     return amount_grid(tv.title, heads, rows, rate_of=rate_of, sheet=sheet or tv.title, money=excel_decimals(places))
 
 
-def column_decimals(tv: TableView, keys: list[str]) -> int:
-    """The decimals a table's amounts print with: as many as its most precise figure has (6563 and 5347.89
-    print 6563.00 and 5347.89), so a column's figures line up."""
+def decimals_of(rows, keys) -> int:
+    """The most decimals any of these rows' figures under these keys carries."""
     places = 0
-    for r in tv.rows:
+    for r in rows:
         for k in keys:
             value = r.values.get(k)
             if value is not None and value.as_tuple().exponent < 0:

@@ -396,7 +396,7 @@ def test_report_tables_print_the_derived_figures(built):
     rows = [[text_of(tc) for tc in tr.findall("w:tc", NS)] for tr in root.iter(w("tr"))]
     assert ["合计", "650.00", "556.00", "85.54%"] in rows  # the execution table: one number of decimals a column
     assert ["本级小计", "400", "-30", "370"] in rows  # the allocation table
-    assert any(r[-4:] == ["年度资金总额：", "650", "556", "85.54%"] for r in rows)  # the 自评表 in the report
+    assert any(r[-4:] == ["年度资金总额：", "650.00", "556.00", "85.54%"] for r in rows)  # the 自评表 in the report
 
 
 def test_report_page_geometry_and_faces(built):
