@@ -436,6 +436,7 @@ def test_selfeval_workbook_of_the_example(built):
     assert ws.cell(r, c + 3).value == 0 and ws.cell(r, c + 5).value is None  # 预算数 0: no 执行率, no formula
     r, c = find(ws, "年度资金总额：")
     assert ws.cell(r, c + 5).value.startswith("=IFERROR(")
+    assert ws.cell(r, c + 4).value == 556 and ws.cell(r, c + 4).number_format == "0.00"  # 556.00 as typed
     system = wb["第二部分指标体系"]
     r, c = find(system, "合计")
     assert system.cell(r, c + 7).number_format == "General"  # 分值 print as the report writes them: 10, 7.5
