@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -12,12 +13,9 @@ from pathlib import Path
 
 from .errors import GeneratorError
 from .limits import MAX_BYTES
-from .model import Loc
 from .os_errors import describe
-from .reader import Reader
-from .references import resolve_reference
 from .writer import batch_folder_name, clean_output, prepare_output, read_manifest, write_batch
-from .yamlsrc import load_yaml
+from .yamlsrc import recording_reads
 
 SHARED_KINDS = ("profile", "registry", "target_layout", "evaluation_part")
 PACKAGE = Path(__file__).resolve().parent
@@ -62,31 +60,37 @@ def find_specs(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     return found, missing
 
 
-def input_hash(spec: Path, data: bytes) -> str:
-    """Hash of everything a build depends on: the spec's bytes (`data`), the profile and registry it names, the
-    generator's code and templates. Never raises: bad input is the build's to report."""
+def inputs_digest(inputs: dict[str, str]) -> str:
+    """One hash of a build's inputs ({path relative to the spec's folder: sha256 of its bytes}) and the code."""
     digest = hashlib.sha256(code_hash().encode())
-    digest.update(data)
-    for key in ("profile", "registry"):
-        digest.update(_reference_bytes(spec, key) or b"\0none " + key.encode())
+    for name, sha in sorted(inputs.items()):
+        digest.update(f"{name}\0{sha}\0".encode())
     return digest.hexdigest()
 
 
-def _reference_bytes(spec: Path, key: str) -> bytes | None:
-    """The bytes of the profile or registry a spec names, resolved as the loader does (bounded YAML, confined to
-    the allowed roots, regular files of allowed size only); None when there is none or it is refused."""
-    try:
-        if spec.stat().st_size > MAX_BYTES:
-            return None
-        top, _ = load_yaml(spec)  # bounded (size, depth, aliases): a bomb must not hang the hash either
-        ref = top.get(key) if isinstance(top, dict) else None
-        target = resolve_reference(Reader(), ref, spec.parent, Loc("", 1, 1, key), key) if isinstance(ref, str) \
-            else None
-        if target is None or not target.is_file() or target.stat().st_size > MAX_BYTES:
-            return None
-        return target.read_bytes()
-    except (OSError, ValueError, RecursionError):
-        return None
+def relative_inputs(spec: Path, read: dict[Path, str]) -> dict[str, str]:
+    """The files a build read, named relative to the spec's folder (as the manifest lists them)."""
+    base = spec.resolve().parent
+    return {Path(os.path.relpath(path, base)).as_posix(): sha for path, sha in read.items()}
+
+
+def unchanged(spec: Path, previous: dict) -> bool:
+    """True when every file the previous build read (its manifest's `inputs`) still has the same bytes, and the
+    code is the same. Reads regular files of allowed size only, never parses them: a path that became a device,
+    a folder or a missing file means "changed", and the build reports what is wrong."""
+    listed = previous.get("inputs")
+    if not isinstance(listed, dict) or not listed or not isinstance(previous.get("input_sha256"), str):
+        return False
+    now = {}
+    for name in listed:
+        path = spec.resolve().parent / str(name)
+        try:
+            if not path.is_file() or path.stat().st_size > MAX_BYTES:
+                return False
+            now[str(name)] = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return False
+    return inputs_digest(now) == previous["input_sha256"]
 
 
 @dataclass
@@ -125,18 +129,20 @@ def _build(spec: Path, out: Path, pdf: bool, force: bool, start: float) -> Outco
         data = spec.read_bytes()
     except OSError as e:
         return Outcome(spec, "failed", describe(e, "无法读取批次文件", spec))
-    digest, spec_hash = input_hash(spec, data), hashlib.sha256(data).hexdigest()
+    spec_hash = hashlib.sha256(data).hexdigest()
     previous = read_manifest(target)
-    if not force and previous and previous.get("input_sha256") == digest and previous.get("pdf", False) >= pdf:
+    if not force and previous and previous.get("pdf", False) >= pdf and unchanged(spec, previous):
         return Outcome(spec, "skipped", "未改动，跳过")
-    report, files = render_spec(spec)
+    with recording_reads() as read:
+        report, files = render_spec(spec)
     if not report.ok:
         first = "；".join(str(p) for p in report.errors[:3])
         more = f"（共 {len(report.errors)} 个错误）" if len(report.errors) > 3 else ""
         return Outcome(spec, "failed", first + more, time.perf_counter() - start)
     if pdf:
         files.update(convert_to_pdf(files))
-    write_batch(files, target, spec, digest, spec_hash)
+    inputs = relative_inputs(spec, read)
+    write_batch(files, target, spec, inputs_digest(inputs), spec_hash, inputs)
     warn = f"，{len(report.warnings)} 个警告" if report.warnings else ""
     return Outcome(spec, "ok", f"{len(files)} 个文件{warn}", time.perf_counter() - start,
                    [str(w) for w in report.warnings])

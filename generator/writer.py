@@ -35,13 +35,15 @@ def zip_bytes(files: dict[str, bytes], stamp=(2024, 1, 1, 0, 0, 0)) -> bytes:
 
 
 def manifest(files: dict[str, bytes], spec: Path | None, input_hash: str | None = None,
-             spec_hash: str | None = None) -> dict:
-    """File names, sizes and sha256 of a build; input_sha256 covers everything the build read (bulk.input_hash:
-    spec, profile, registry, the generator's code and templates), spec_file_sha256 the spec file alone."""
+             spec_hash: str | None = None, inputs: dict[str, str] | None = None) -> dict:
+    """File names, sizes and sha256 of a build; `inputs` every file the build read (the spec, its profile,
+    registry, layouts, included parts, referenced batch specs) with its sha256, input_sha256 one hash of those
+    and the generator's code and templates (bulk.inputs_digest), spec_file_sha256 the spec file alone."""
     return {
         "spec": spec.name if spec else None,
         "spec_file_sha256": spec_hash,
         "input_sha256": input_hash,
+        "inputs": dict(sorted((inputs or {}).items())),
         "pdf": any(n.endswith(".pdf") for n in files),
         "files": [{"name": n, "size": len(b), "sha256": hashlib.sha256(b).hexdigest()} for n, b in sorted(files.items())],
     }
@@ -70,7 +72,8 @@ def prepare_output(out: Path) -> None:
 
 
 def write_batch(files: dict[str, bytes], target: Path, spec_path: Path | None = None,
-                input_hash: str | None = None, spec_hash: str | None = None) -> Path:
+                input_hash: str | None = None, spec_hash: str | None = None,
+                inputs: dict[str, str] | None = None) -> Path:
     """Write documents, their zip and manifest into `target`, replacing it only once all are written.
 
     OutputError (naming the path) for what the operating system refuses; the previous folder is then intact.
@@ -85,7 +88,7 @@ def write_batch(files: dict[str, bytes], target: Path, spec_path: Path | None = 
         raise OutputError(describe(e, "无法在输出目录中新建文件夹", target.parent)) from e
     try:
         try:
-            _write_all(files, tmp, target, spec_path, input_hash, spec_hash)
+            _write_all(files, tmp, target, spec_path, input_hash, spec_hash, inputs)
             with folder_lock(target.parent):
                 _refuse_non_folder(target)
                 old = _swap(tmp, target)
@@ -100,9 +103,9 @@ def write_batch(files: dict[str, bytes], target: Path, spec_path: Path | None = 
     return target
 
 
-def _write_all(files, tmp: Path, target: Path, spec_path, input_hash, spec_hash) -> None:
+def _write_all(files, tmp: Path, target: Path, spec_path, input_hash, spec_hash, inputs) -> None:
     """Every document, the zip and the manifest into tmp; errors name the file as it will be in target."""
-    meta = manifest(files, spec_path, input_hash, spec_hash)
+    meta = manifest(files, spec_path, input_hash, spec_hash, inputs)
     extra = {f"{target.name}.zip": zip_bytes(files),
              MANIFEST: json.dumps(meta, ensure_ascii=False, indent=2).encode("utf-8")}
     for name, data in {**files, **extra}.items():

@@ -9,6 +9,10 @@ translated into Chinese with both places PyYAML knows: where the construct began
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import yaml
@@ -48,6 +52,20 @@ class _Stop(Exception):
     """Raised inside the event loop when the input is refused as a whole (the problem is already recorded)."""
 
 
+_READ: ContextVar[dict[Path, str] | None] = ContextVar("yaml_files_read", default=None)
+
+
+@contextmanager
+def recording_reads() -> Iterator[dict[Path, str]]:
+    """Every YAML file load_yaml reads inside the block (the spec, its profile, registry, layouts, included parts,
+    referenced batch specs, data files), with the sha256 of its bytes: what a build depended on."""
+    token = _READ.set({})
+    try:
+        yield _READ.get()
+    finally:
+        _READ.reset(token)
+
+
 def load_yaml(path: Path, display: str | None = None) -> tuple[object, list[Problem]]:
     """Parse one YAML file; return (data, problems). Bad input becomes problems, never tracebacks."""
     file = display or str(path)
@@ -60,6 +78,9 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[object, list[Prob
         return None, [Problem(Loc(file, 1, 1, "(文件)"), "这是文件夹，不是文件")]
     except OSError as e:
         return None, [Problem(Loc(file, 1, 1, "(文件)"), f"无法读取文件（{e.strerror or '系统错误'}）")]
+    read = _READ.get()
+    if read is not None:
+        read[path.resolve()] = hashlib.sha256(data).hexdigest()
     text, problems = limits.decode(data, file)
     if text is None:
         return None, problems

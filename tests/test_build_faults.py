@@ -344,16 +344,24 @@ def test_a_live_build_s_work_folder_is_not_cleaned(spec, tmp_path):
     assert not live.exists()
 
 
-def test_the_input_hash_reads_only_regular_referenced_files(tmp_path):
-    """Deciding whether a batch is unchanged never hangs on a device or folder named as profile/registry, and
-    never parses the YAML (the build's loader reports what is wrong with it)."""
-    from generator.bulk import input_hash
+def test_the_unchanged_check_reads_only_regular_files_it_listed(tmp_path):
+    """Deciding whether a batch is unchanged never hangs on a device or folder that replaced a file the last build
+    read, and never parses anything (the build's loader reports what is wrong)."""
+    from generator.bulk import inputs_digest, unchanged
 
     spec = tmp_path / "x.yaml"
-    spec.write_text("profile: /dev/zero\nregistry: ..\nnotice: {print_date: 2023-02-30}\n", encoding="utf-8")
-    first = input_hash(spec, spec.read_bytes())
+    spec.write_text("kind: book\n", encoding="utf-8")
     (tmp_path / "p.yaml").write_text("kind: profile\n", encoding="utf-8")
-    spec.write_text('{profile: "p.yaml"}\n', encoding="utf-8")
-    before = input_hash(spec, spec.read_bytes())
+    listed = {"x.yaml": hashlib.sha256(spec.read_bytes()).hexdigest(),
+              "p.yaml": hashlib.sha256((tmp_path / "p.yaml").read_bytes()).hexdigest()}
+    previous = {"inputs": listed, "input_sha256": inputs_digest(listed)}
+    assert unchanged(spec, previous)
     (tmp_path / "p.yaml").write_text("kind: profile\nissuer: 乙\n", encoding="utf-8")
-    assert input_hash(spec, spec.read_bytes()) != before != first  # a changed profile rebuilds the batch
+    assert not unchanged(spec, previous)  # a changed profile rebuilds the batch
+    (tmp_path / "p.yaml").unlink()
+    (tmp_path / "p.yaml").symlink_to("/dev/zero")
+    assert not unchanged(spec, previous)  # a device: not read
+    (tmp_path / "p.yaml").unlink()
+    (tmp_path / "p.yaml").mkdir()
+    assert not unchanged(spec, previous)  # a folder
+    assert not unchanged(spec, {"inputs": "nonsense", "input_sha256": 1}) and not unchanged(spec, {})

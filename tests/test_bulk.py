@@ -90,3 +90,25 @@ def test_a_failed_rebuild_leaves_the_previous_output(tree, tmp_path):
     status, text = run(tree, out, jobs=1)
     assert status == 1 and "printr" in text
     assert (out / "mini" / "manifest.json").read_text(encoding="utf-8") == before
+
+
+def test_a_changed_layout_or_referenced_batch_rebuilds_what_read_it(tmp_path):
+    """Skipping an unchanged build compares every file the last build read (the manifest's `inputs`): a layout
+    beside a book, a batch spec an evaluation report takes its figures from — not only the spec itself."""
+    examples = Path(__file__).resolve().parent.parent / "specs" / "examples"
+    specs = tmp_path / "specs"
+    shutil.copytree(examples / "layouts", specs / "layouts")
+    shutil.copy(examples / "agri-dept-2025-book.yaml", specs / "book.yaml")
+    out = tmp_path / "out"
+    assert run(specs / "book.yaml", out)[0] == 0
+    manifest = json.loads((out / "book" / "manifest.json").read_text(encoding="utf-8"))
+    assert {"book.yaml", "layouts/dept-project.yaml", "layouts/dept-output.yaml"} <= set(manifest["inputs"])
+    assert "未改动，跳过" in run(specs / "book.yaml", out)[1]
+    layout = specs / "layouts" / "dept-output.yaml"
+    layout.write_text(layout.read_text(encoding="utf-8").replace("（{{ year }}年度）", "（{{ year }}年）"),
+                      encoding="utf-8")
+    _, text = run(specs / "book.yaml", out)
+    assert "未改动" not in text and "✓ " in text
+    layout.unlink()  # a file the build read is gone: rebuilt, and the build says why it fails
+    _, text = run(specs / "book.yaml", out)
+    assert "未改动" not in text and "✗ " in text and "dept-output.yaml" in text
