@@ -92,6 +92,7 @@ def write_batch(files: dict[str, bytes], target: Path, spec_path: Path | None = 
             with folder_lock(target.parent):
                 _refuse_non_folder(target)
                 old = _swap(tmp, target)
+                sync_folder(target.parent)  # the swap itself reaches the disk before the build is reported
         except BaseException:
             remove_tree(tmp)
             raise
@@ -115,12 +116,30 @@ def _write_all(files, tmp: Path, target: Path, spec_path, input_hash, spec_hash,
             write_file(path, data)
         except OSError as e:
             raise OutputError(describe(e, "无法写入", target / name)) from e
+    for folder in sorted({(tmp / name).parent for name in {**files, **extra}}, reverse=True):
+        try:
+            sync_folder(folder)
+        except OSError as e:
+            raise OutputError(describe(e, "无法写入", target / folder.relative_to(tmp))) from e
 
 
 def write_file(path: Path, data: bytes) -> None:
-    """Write one file (permissions from the umask, like any file a person saves)."""
+    """Write one file (permissions from the umask, like any file a person saves) and wait until it is on disk:
+    the folder only takes the batch's place once every file in it would survive a power cut (a manifest over
+    empty documents would otherwise be skipped as unchanged on the next run)."""
     with open(path, "wb") as fh:
         fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def sync_folder(path: Path) -> None:
+    """Wait until a folder's entries (names, renames) are on disk."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _refuse_non_folder(target: Path) -> None:
