@@ -5,6 +5,8 @@ repeated header rows, page setup), the report's outline, sentences and geometry,
 from __future__ import annotations
 
 import io
+import re
+import subprocess
 import zipfile
 from datetime import datetime
 from decimal import Decimal
@@ -25,6 +27,7 @@ from generator.evaluation_forms import (
 )
 from generator.evaluation_selfeval_docx import forms_docx
 from generator.evaluation_selfeval_xlsx import grids_workbook
+from generator.pdf import convert_cold, libreoffice_available
 from generator.pipeline import render_spec
 
 D = Decimal
@@ -486,3 +489,16 @@ def test_region_words_come_from_the_spec(built, tmp_path):
     texts = [text_of(p) for p in body_paragraphs(files["示例2023绩效自评报告.docx"])]
     assert "财政部随文下达龙江区域绩效目标，具体为：" in texts and "（二）省资金安排、分解下达预算和绩效目标情况" in texts
     assert not any("新疆" in t for t in texts if t.startswith("指标"))
+
+
+@pytest.mark.skipif(not libreoffice_available(), reason="LibreOffice is not installed")
+def test_libreoffice_lays_out_the_report(built, tmp_path):
+    """The report as LibreOffice prints it: A4 pages, the 指标体系 on a landscape page, figures unbroken."""
+    path = tmp_path / "report.docx"
+    path.write_bytes(built["示例2023绩效自评报告.docx"])
+    pdf = convert_cold([path], tmp_path)[0]
+    info = subprocess.run(["pdfinfo", "-l", "99", str(pdf)], check=True, capture_output=True, text=True).stdout
+    sizes = {(round(float(w)), round(float(h))) for w, h in re.findall(r"Page +\d+ size: +([\d.]+) x ([\d.]+) pts", info)}
+    assert sizes == {(595, 842), (842, 595)}  # A4 portrait, and landscape for the 指标体系
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    assert "85.54%" in text and "88.6" in text and "医疗保障服务能力提升绩效评价指标体系" in text.replace(" ", "")
