@@ -41,6 +41,7 @@ SIZES = (21, 18)  # 五号 when the layout's character widths fit the text width
 SLACK = 1.05  # a label exactly as wide as its cell still wraps in LibreOffice
 MARGINS = (57, 28)  # cell margins: 1 mm, or 0.5 mm when the layout's widths do not fit even at 小五
 ROW_HEIGHT = 1.8  # minimum row height in em: forms read better with air above and below
+VERTICAL = 28  # top and bottom cell margins, twips (0.5 mm): wrapped lines keep off the borders
 # Between the header block's table and the grid's: a paragraph 1 twip high, so the two read as one table.
 JOIN = ('<w:p><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="1" w:lineRule="exact"/>'
         '<w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>')
@@ -85,7 +86,7 @@ class Frame:
         centre, left = styled_p(styles(CELL, self.size)), styled_p(styles(CELL_JUSTIFY, self.size))
         self.paras = {"center": centre, "left": left, "both": left, "right": styled_p(styles(CELL_FIGURE, self.size)),
                       "head": styled_p(styles(CELL_HEAD, self.size))}
-        self.table_open = table_open(widths, self.margin, styles.borders)
+        self.table_open = table_open(widths, self.margin, styles.borders, vertical=VERTICAL)
         self.tr_open = row("", height=self.height)[: -len("</w:tr>")]
         self.tr_head = row("", header=True, height=self.height)[: -len("</w:tr>")]
         for r, placed in enumerate(self.header):

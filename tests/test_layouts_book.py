@@ -201,3 +201,9 @@ def test_two_texts_at_the_two_ends_of_one_subtitle_line():
     assert (ws["A3"].value, ws["A3"].alignment.horizontal) == ("单位：示例市文化和旅游局", "left")
     assert (ws["D3"].value, ws["D3"].alignment.horizontal) == ("年度：2026年", "right")
     assert {"A3:C3", "D3:F3"} <= {str(m) for m in ws.merged_cells.ranges}
+
+
+def test_target_table_cells_keep_wrapped_lines_off_the_borders():
+    for tbl in tables():
+        margins = tbl.find("w:tblPr/w:tblCellMar", NS)
+        assert all(int(margins.find(f"w:{side}", NS).get(w("w"))) >= 28 for side in ("top", "bottom", "left", "right"))
