@@ -23,7 +23,7 @@ TITLE_CHARS, PART_CHARS = 20, 26  # 二号 characters a title line holds; 三号
 LINE = 579  # the body's line pitch: 22 lines in the 225 mm text block
 PART_LINE = 640  # a part's heading: 三号 小标宋 lines a little apart, one blank line above and below
 FACES = {"h1": HEITI, "h2": KAITI, "h3": FANGSONG, "body": FANGSONG}
-PAGE_BREAK = '<w:p><w:pPr><w:pStyle w:val="GwSpacer"/></w:pPr><w:r><w:br w:type="page"/></w:r></w:p>'
+PAGE_BREAK = f'<w:p><w:pPr><w:pStyle w:val="GwSpacer"/></w:pPr><w:r>{rpr(FANGSONG, 2)}<w:br w:type="page"/></w:r></w:p>'
 
 
 def paragraph(text: str, style: str, face: str, size: int = SIZE, keep_next: bool = False,
