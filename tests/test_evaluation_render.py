@@ -502,3 +502,10 @@ def test_libreoffice_lays_out_the_report(built, tmp_path):
     assert sizes == {(595, 842), (842, 595)}  # A4 portrait, and landscape for the 指标体系
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     assert "85.54%" in text and "88.6" in text and "医疗保障服务能力提升绩效评价指标体系" in text.replace(" ", "")
+
+
+def test_the_same_spec_gives_the_same_bytes(built, tmp_path):
+    path = tmp_path / "again.yaml"
+    path.write_text(SPEC, encoding="utf-8")
+    report, again = render_spec(path)
+    assert report.ok and again == built
