@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from .budget_derive import amount_text as money_text
 from .budget_tables import BudgetTable, HCell, TCell
+from .cell_grid import place_cells
 from .docx_package import (
     STYLES,
     load_template,
@@ -51,27 +52,7 @@ NO_BORDERS = "<w:tblBorders>" + "".join(f'<w:{e} w:val="nil"/>' for e in
 
 def place(header: list[list[HCell]], width: int) -> list[list[tuple[int, int, HCell | None, str | None]]]:
     """Header rows as (column, span, cell or None for a continued merge, vMerge mark)."""
-    pending: dict[int, tuple[int, int]] = {}
-    out = []
-    for cells in header:
-        placed, col, queue = [], 0, list(cells)
-        while col < width:
-            if col in pending:
-                left, span = pending.pop(col)
-                if left > 1:
-                    pending[col] = (left - 1, span)
-                placed.append((col, span, None, "continue"))
-                col += span
-                continue
-            if not queue:
-                break
-            hc = queue.pop(0)
-            if hc.rowspan > 1:
-                pending[col] = (hc.rowspan - 1, hc.span)
-            placed.append((col, hc.span, hc, "restart" if hc.rowspan > 1 else None))
-            col += hc.span
-        out.append(placed)
-    return out
+    return [[(s.col, s.span, s.cell, s.vmerge) for s in row] for row in place_cells(header, width, strict=False)]
 
 
 def column_widths(table: BudgetTable, size: int) -> list[float]:

@@ -16,6 +16,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from .cell_grid import Misfit, Slot, place_cells
 from .derive_targets import IndicatorRow, TargetView
 from .errors import RenderError
 from .model import HeaderCell, Layout, TitleLine
@@ -48,14 +49,7 @@ JOIN = ('<w:p><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0
 CENTRED_ROLES = {"label", "l1", "l2", "value", "basis", "prev", "weight", "rule", "evidence"}
 
 
-@dataclass
-class Placed:
-    """One header-block cell at its grid column: a layout cell, or the continuation of one above it."""
-
-    col: int
-    span: int
-    source: HeaderCell | None  # None: continues a rowspan from the row above
-    vmerge: str | None
+Placed = Slot  # a header cell at its grid column (cell None: continues a rowspan from the row above)
 
 
 @dataclass
@@ -92,10 +86,10 @@ class Frame:
         for r, placed in enumerate(self.header):
             for pc in placed:
                 w = sum(widths[pc.col:pc.col + pc.span])
-                if pc.source is None:
+                if pc.cell is None:
                     self.fixed[(r, pc.col)] = _text_cell("", w, centre, span=pc.span, vmerge=pc.vmerge)
-                elif not _varies(pc.source):
-                    self.fixed[(r, pc.col)] = _text_cell(pc.source.text or "", w, self.paras[pc.source.align],
+                elif not _varies(pc.cell):
+                    self.fixed[(r, pc.col)] = _text_cell(pc.cell.text or "", w, self.paras[pc.cell.align],
                                                          pc.span, pc.vmerge)
         self.indicator_header = tuple(self._indicator_header(has) for has in (False, True))
         columns = self.layout.grid_columns
@@ -118,11 +112,11 @@ class Frame:
             out.append(tr)
             for pc in placed:
                 vmerge = pc.vmerge
-                ends_here = pc.source is None or pc.source.rowspan == len(placed_rows) - r
-                if pc.col == label and has_rows and pc.source is not None and ends_here:
+                ends_here = pc.cell is None or pc.cell.rowspan == len(placed_rows) - r
+                if pc.col == label and has_rows and pc.cell is not None and ends_here:
                     vmerge = "restart"
                 w = sum(self.widths[pc.col:pc.col + pc.span])
-                text = pc.source.text if pc.source is not None else ""
+                text = pc.cell.text if pc.cell is not None else ""
                 out.append(_text_cell(text or "", w, self.paras["head"], pc.span, vmerge))
             out.append("</w:tr>")
         return "".join(out)
@@ -238,7 +232,7 @@ def label_widths(layout: Layout, header: list[list[Placed]], views: list[TargetV
     indicator = place_rows(layout.indicator_rows, layout.width, layout, "indicator_header")
     for placed in [*header, *indicator]:
         for pc in placed:
-            hc = pc.source
+            hc = pc.cell
             if hc and pc.span == 1 and hc.text and "{" not in hc.text:
                 need[pc.col] = max(need[pc.col], width(hc.text))
     for column in layout.grid_columns:
@@ -261,32 +255,13 @@ def place_header(layout: Layout) -> list[list[Placed]]:
 
 def place_rows(rows: list[list[HeaderCell]], n: int, layout: Layout, what: str) -> list[list[Placed]]:
     """Rows of cells as grid positions: a cell with rowspan N leaves a continuation in the N-1 rows below."""
-    pending: dict[int, tuple[int, int]] = {}  # column → (rows still to cover, span)
-    out = []
-    for r, cells in enumerate(rows, 1):
-        placed, col, queue = [], 0, list(cells)
-        while col < n:
-            if col in pending:
-                left, span = pending.pop(col)
-                if left > 1:
-                    pending[col] = (left - 1, span)
-                placed.append(Placed(col, span, None, "continue"))
-                col += span
-                continue
-            if not queue:
-                break
-            hc = queue.pop(0)
-            if hc.rowspan > 1:
-                pending[col] = (hc.rowspan - 1, hc.span)
-            placed.append(Placed(col, hc.span, hc, "restart" if hc.rowspan > 1 else None))
-            col += hc.span
-        if col != n or queue:
-            found = f"多出 {len(queue)} 个单元格" if queue else f"各单元格 span 之和为 {col}"
-            raise RenderError(f"{layout.loc.file}: 表样「{layout.name}」{what} 第 {r} 行{found}，grid 有 {n} 列")
-        out.append(placed)
-    if pending:
-        raise RenderError(f"{layout.loc.file}: 表样「{layout.name}」{what} 的 rowspan 超出表头行数")
-    return out
+    try:
+        return place_cells(rows, n)
+    except Misfit as e:
+        if e.overhang:
+            raise RenderError(f"{layout.loc.file}: 表样「{layout.name}」{what} 的 rowspan 超出表头行数") from e
+        found = f"多出 {e.extra} 个单元格" if e.extra else f"各单元格 span 之和为 {e.reached}"
+        raise RenderError(f"{layout.loc.file}: 表样「{layout.name}」{what} 第 {e.row} 行{found}，grid 有 {n} 列") from e
 
 
 def header_text(hc: HeaderCell, view: TargetView) -> str:
@@ -320,7 +295,7 @@ def _header_block(view: TargetView, frame: Frame, out: list[str]) -> None:
             done = fixed.get((r, pc.col))
             if done is None:
                 w = sum(widths[pc.col:pc.col + pc.span])
-                done = _text_cell(header_text(pc.source, view), w, frame.paras[pc.source.align], pc.span,
+                done = _text_cell(header_text(pc.cell, view), w, frame.paras[pc.cell.align], pc.span,
                                   pc.vmerge)
             out.append(done)
         out.append("</w:tr>")

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .cell_grid import Misfit, Slot, place_cells
+
 Ref = tuple[int, int]  # (grid row, grid column) of a cell, for formulas
 
 # Cell roles: how a cell prints (font, alignment) in Word and which palette role it takes in Excel.
@@ -55,40 +57,12 @@ class Grid:
         return len(self.rows) - 1
 
 
-@dataclass(frozen=True)
-class Placed:
-    """A cell at its grid position; `cell` is None where a rowspan from above continues."""
-
-    row: int
-    col: int
-    span: int
-    cell: GCell | None
-    vmerge: str | None  # "restart", "continue" or None
+Placed = Slot  # a cell at its grid position (cell None: a rowspan from above continues)
 
 
 def place(grid: Grid) -> list[list[Placed]]:
     """Every row's cells at their columns, with the continuations of vertical merges filled in."""
-    width = len(grid.widths)
-    pending: dict[int, tuple[int, int]] = {}  # column → (rows still covered, span)
-    out = []
-    for r, cells in enumerate(grid.rows):
-        placed, col, queue = [], 0, list(cells)
-        while col < width:
-            if col in pending:
-                left, span = pending.pop(col)
-                if left > 1:
-                    pending[col] = (left - 1, span)
-                placed.append(Placed(r, col, span, None, "continue"))
-                col += span
-                continue
-            if not queue:
-                raise ValueError(f"{grid.title}: row {r + 1} has cells for {col} of {width} columns")
-            c = queue.pop(0)
-            if c.rowspan > 1:
-                pending[col] = (c.rowspan - 1, c.span)
-            placed.append(Placed(r, col, c.span, c, "restart" if c.rowspan > 1 else None))
-            col += c.span
-        if queue or col != width:
-            raise ValueError(f"{grid.title}: row {r + 1} spans {col} columns, the table has {width}")
-        out.append(placed)
-    return out
+    try:
+        return place_cells(grid.rows, len(grid.widths))
+    except Misfit as e:
+        raise ValueError(f"{grid.title}: {e}") from e
