@@ -100,13 +100,17 @@ def _fund(view: ReportView, pv: PartView) -> str:
 
 
 def _central_budget(view: ReportView, pv: PartView) -> Iterator[Block]:
-    part = pv.part
     yield from _texts(pv, "central_budget")
-    if part.central:
-        yield Block("body", f"财政部{'分批' if len(part.central) > 1 else ''}下达{region(view)}{money_of(part.fund)}共计"
-                            f"{amount(pv.central_total)}万元，具体如下：")
-        for b in part.central:
-            yield Block("body", batch_sentence(view, pv, b, "财政部"))
+    yield from _batches(view, pv, pv.part.central, pv.central_total, "财政部", region(view))
+
+
+def _batches(view: ReportView, pv: PartView, batches, total, who: str, to: str) -> Iterator[Block]:
+    """共计 of the notices one level issued, then a sentence per notice."""
+    if batches:
+        yield Block("body", f"{who}{'分批' if len(batches) > 1 else ''}下达{to}{money_of(pv.part.fund)}共计"
+                            f"{amount(total)}万元，具体如下：")
+        for b in batches:
+            yield Block("body", batch_sentence(view, pv, b, who))
 
 
 def _central_targets(view: ReportView, pv: PartView) -> Iterator[Block]:
@@ -119,11 +123,7 @@ def _central_targets(view: ReportView, pv: PartView) -> Iterator[Block]:
 def _province_budget(view: ReportView, pv: PartView) -> Iterator[Block]:
     part = pv.part
     yield from _texts(pv, "province")
-    if part.province:
-        yield Block("body", f"{province(view)}{'分批' if len(part.province) > 1 else ''}下达{money_of(part.fund)}共计"
-                            f"{amount(pv.province_total)}万元，具体如下：")
-        for b in part.province:
-            yield Block("body", batch_sentence(view, pv, b, province(view)))
+    yield from _batches(view, pv, part.province, pv.province_total, province(view), "")
     if pv.allocation is not None:
         for text in part.allocation.text if part.allocation else ():
             yield Block("body", text)

@@ -10,25 +10,13 @@ from datetime import datetime
 from .evaluation_grid import Grid
 from .evaluation_grid_xlsx import write_grid
 from .xlsx_styles import Palette, load_styles
+from .xlsx_targets import unique_sheet_names
 from .xlsx_writer import Workbook
-
-ILLEGAL_IN_SHEET = '[]:*?/\\'
 
 
 def sheet_names(wishes: list[str]) -> list[str]:
     """Excel sheet names: illegal characters dropped, at most 31 characters, unique (…(2), …(3))."""
-    out: list[str] = []
-    taken: set[str] = set()
-    for wish in wishes:
-        base = "".join(ch for ch in wish if ch not in ILLEGAL_IN_SHEET).strip("'") or "Sheet"
-        name, n = base[:31], 1
-        while name.lower() in taken:
-            n += 1
-            suffix = f"({n})"
-            name = base[:31 - len(suffix)] + suffix
-        taken.add(name.lower())
-        out.append(name)
-    return out
+    return unique_sheet_names(wishes, fallback="Sheet")
 
 
 def grids_workbook(grids: Iterable[Grid], title: str, author: str, created: datetime) -> bytes:
