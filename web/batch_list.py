@@ -184,5 +184,8 @@ def read_builds() -> dict[str, str]:
 
 def record_build(name: str) -> None:
     """Note that the clerk just generated this batch's documents (every server process writes the same file)."""
+    stamp = f"{datetime.now():%Y-%m-%d %H:%M}（{current_user.name}）"
+    if read_state(builds_file()).get(name) == stamp:
+        return  # the same minute, the same clerk: already recorded (no rewrite per click)
     with changed_state(builds_file()) as builds:
-        builds[name] = f"{datetime.now():%Y-%m-%d %H:%M}（{current_user.name}）"
+        builds[name] = stamp

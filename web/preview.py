@@ -7,6 +7,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import io
+import os
 import threading
 import zipfile
 from collections import OrderedDict
@@ -109,18 +110,27 @@ def render_key(path: Path) -> str:
             _DIGESTS[str(path)] = known
             while len(_DIGESTS) > 256:
                 _DIGESTS.pop(next(iter(_DIGESTS)))
-    layouts = Path(current_app.config.get("LAYOUT_ROOT", spec_root()))
-    stamps = [_stamp(path.parent / ref) for ref in known[2]]
-    stamps += [_stamp(p) for folder in (layouts, path.parent) if folder.is_dir() for p in sorted(folder.rglob("*.yaml"))]
+    layouts = str(current_app.config.get("LAYOUT_ROOT", spec_root()))
+    stamps = [_stamp(os.path.join(path.parent, ref)) for ref in known[2]]
+    stamps += _yaml_stamps(layouts) + _yaml_stamps(str(path.parent))
     return hashlib.sha256(repr((str(path), known[1], stamps)).encode()).hexdigest()
 
 
-def _stamp(path: Path) -> tuple:
+def _yaml_stamps(folder: str) -> list[tuple]:
+    """Stamps of every .yaml file under a folder, hidden folders (.git) left out; [] when it is no folder."""
+    out = []
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        out += [_stamp(os.path.join(top, f)) for f in sorted(files) if f.endswith((".yaml", ".yml"))]
+    return out
+
+
+def _stamp(path: str) -> tuple:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
-        return (str(path), None)
-    return (str(path), st.st_mtime_ns, st.st_size, st.st_ino)
+        return (path, None)
+    return (path, st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 def documents(name: str) -> tuple[Path, object, list[tuple[str, bytes]]]:

@@ -32,6 +32,12 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
+# waitress's I/O thread (reading requests, flushing responses) needs the interpreter lock for moments; with Python's
+# default 5 ms switch interval it waits behind a thread building a document for up to 5 ms at each step, which added
+# ~10 ms to every request once several clerks shared a process (bench/README.md). Set in the serving processes only.
+SWITCH_INTERVAL = 0.001
+
+
 def make_server(app, host: str = "127.0.0.1", port: int = 8080, threads: int | None = None, sockets=None):
     """A waitress server for the app (port 0: a free port; `.effective_port` tells which); `sockets`: serve
     on these already listening sockets instead of binding host:port."""
@@ -55,6 +61,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     app = create_app()
     _require_users(app)
+    sys.setswitchinterval(SWITCH_INTERVAL)  # inherited by the worker processes
     if args.workers <= 1:
         from .preview import warm_previews
 
