@@ -128,13 +128,29 @@ def test_cli_check_prints_the_kind(tmp_path):
     assert "按“绩效目标表册（独立文件）”类文件检查（kind: book）：通过，0 个警告" in done.stdout
 
 
-@pytest.mark.parametrize("name", ["batch", "book"])
-def test_every_kind_has_a_label_and_four_steps(name):
+def test_every_kind_has_a_label_and_four_steps():
     from generator.kinds import kinds
 
-    kind = kinds()[name]
-    assert kind.label and "kind" in kind.keys
-    assert all(callable(f) for f in (kind.load, kind.derive, kind.validate, kind.render))
+    assert set(kinds()) == {"batch", "book", "budget", "evaluation"}
+    for kind in kinds().values():
+        assert kind.label and "kind" in kind.keys
+        assert all(callable(f) for f in (kind.load, kind.derive, kind.validate, kind.render, kind.summary))
+
+
+@pytest.mark.parametrize("spec, number, title, year, issuer", [
+    ("heilongjiang-2023-256.yaml", "黑财指（社）〔2023〕256号",
+     "2023年中央财政医疗服务与保障能力提升（医疗卫生机构能力建设）补助资金", "2023", "黑龙江省财政厅"),
+    ("agri-dept-2025-book.yaml", "", "示例县农业农村局2025年度项目支出绩效目标表", "2025", "示例县农业农村局"),
+    ("haigang-health-budget-2025.yaml", "", "秦皇岛市海港区卫生健康局2025年部门预算", "2025", "秦皇岛市海港区卫生健康局"),
+    ("xinjiang-selfeval-2023.yaml", "",
+     "新疆维吾尔自治区医疗服务与保障能力提升补助资金中央专项转移支付2023年度绩效自评报告", "2023", "新疆维吾尔自治区"),
+])
+def test_each_kind_summarises_its_document_for_the_batches_page(spec, number, title, year, issuer):
+    from generator.kinds import Summary
+    from generator.pipeline import check_spec
+
+    report = check_spec(ROOT / "specs" / "examples" / spec)
+    assert report.kind.summary(report.derived) == Summary(number, title, year, issuer)
 
 
 def test_bulk_build_writes_a_book_and_skips_its_layouts(tmp_path):
