@@ -25,7 +25,7 @@ from .budget_model import (
     Section,
 )
 from .model import Loc
-from .reader import Obj, Reader
+from .reader import Obj, Reader, to_decimal
 from .spec_targets import _read_indicators
 from .yamlsrc import YNum
 
@@ -162,11 +162,9 @@ def _projects(rd: Reader, top: Obj, codes: Codes, layout) -> list[Project]:
 
 
 def _plan_amount(rd: Reader, value, loc: Loc) -> Decimal | None:
+    """One cumulative plan figure, under the loader's amount rules (no NaN, infinity, exponent or excess decimals)."""
     if isinstance(value, YNum):
-        try:
-            return Decimal(str(value))
-        except ArithmeticError:
-            pass
+        return to_decimal(rd, value, loc, "资金支出计划")
     rd.error(loc, f"资金支出计划应为累计金额（万元，数字）或 null，实际是「{value}」")
     return None
 

@@ -261,3 +261,10 @@ def test_category_outside_the_fixed_rows(tmp_path):
     spec.write_text(text, encoding="utf-8")
     errors = [p for p in check_spec(spec).problems if p.severity == "error"]
     assert len(errors) == 1 and "299 测试类" in errors[0].message and errors[0].loc.line == line_of(text, 'code: "2990101"')
+
+
+@pytest.mark.parametrize("bad, says", [(".nan", "不是有效的金额"), ("1.0e+3", "科学计数法"), ("1.1234567", "小数位过多")])
+def test_plan_figures_follow_the_amount_rules(bad, says):
+    text, problems = typed([("plan: [null, 1.50, 3.50, 5.00]", f"plan: [null, {bad}, 3.50, 5.00]")])
+    errors = [p for p in problems if p.severity == "error" and says in p.message]
+    assert errors and errors[0].loc.line == line_of(text, f"plan: [null, {bad}, 3.50, 5.00]"), problems
