@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from .model import LEVELS, Indicator, Layout, Loc, Project, Registry, Targets, TargetTable
@@ -12,6 +13,8 @@ from .yamlsrc import YList, YMap, YNum
 TARGET_KEYS = ["required_for", "exempt", "defaults", "indicator_sets", "tables"]
 TABLE_KEYS = ["layout", "unit", "units", "covers", "projects", "uses", "fields", "goal", "indicators", "amount",
               "weight_total", "vars", "title"]
+
+_PLAIN_NUMBER = re.compile(r"\d{1,6}(\.\d{1,4})?")  # a weight: 10, 2.5 (never negative, NaN or 1e3)
 
 
 def read_targets(rd: Reader, top: Obj, registry: Registry | None, layouts: dict[str, Layout],
@@ -146,10 +149,10 @@ def _read_indicators(rd: Reader, rows, layout: Layout | None) -> list[Indicator]
         texts = {k: "" if v is None else str(v) for k, v in values.items()}
         weight = None
         if "weight" in texts and texts["weight"] not in ("", "/"):
-            try:
-                weight = Decimal(texts["weight"])
-            except ArithmeticError:
-                rd.error(loc, f"指标分值权重「{texts['weight']}」不是数字")
+            if _PLAIN_NUMBER.fullmatch(texts["weight"].strip()):  # no NaN, Infinity or exponent
+                weight = Decimal(texts["weight"].strip())
+            else:
+                rd.error(loc, f"指标分值权重「{texts['weight']}」不是数字（写作 10 或 2.5）")
         numbers = {k: n for k, v in values.items() if isinstance(v, YNum) and (n := parse_number(str(v))) is not None}
         out.append(Indicator(texts.get("l2", ""), texts.get("name", ""), texts.get("value", ""), loc,
                              {k: v for k, v in texts.items() if k not in ("l2", "name", "value")}, weight, numbers))

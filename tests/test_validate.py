@@ -118,6 +118,24 @@ def test_weights_must_add_to_layout_total(tmp_path):
     assert any("权重合计为 80" in p and "应为 90" in p for p in problems), problems
 
 
+@pytest.mark.parametrize("weight", [".nan", "-5", "1.0e+1", "十"])
+def test_a_weight_that_is_no_plain_number_is_refused_at_its_indicator(tmp_path, weight):
+    spec = tmp_path / "w.yaml"
+    body = MINI.replace("    layouts: [region_county]", "    layouts: [region_county, project_expenditure]")
+    body += f"""    - layout: project_expenditure
+      unit: 省医院
+      fields: {{project_name: 示例, budget_unit: 省医院, leader: 张三}}
+      goal: 目标
+      indicators:
+        - [数量指标, 服务人数, ≥100人, 计划标准, /, {weight}, 按照完成比例赋分, 工作资料]
+        - [服务对象满意度指标, 满意度, ≥90%, 计划标准, /, 40, 满意度赋分, 工作资料]
+"""
+    spec.write_text(body, encoding="utf-8")
+    line = body.splitlines().index(f"        - [数量指标, 服务人数, ≥100人, 计划标准, /, {weight}, 按照完成比例赋分, 工作资料]") + 1
+    errors = [p for p in check_spec(spec).errors if "指标分值权重" in p.message]
+    assert errors and errors[0].loc.line == line and "不是数字" in errors[0].message, errors
+
+
 def test_set_goal_typo_reported_once_at_the_set(tmp_path):
     path, line = plant(tmp_path, "      goal: 通过投入{{ amount }}万元", "      goal: 通过投入{{ amout }}万元")
     text = path.read_text(encoding="utf-8").replace("      units: [甲县财政局]", "      units: [甲县财政局, 乙县财政局]")
