@@ -98,4 +98,4 @@ def _cover_sheet(wb, pal: Palette, view: BookView) -> None:
         merge_text(ws, pal, r, 0, r, 7, text, pal.get("subtitle"))
         ws.set_row(r, row_height(1, pal.size("subtitle"), minimum=pal.size("subtitle") * 2))
         r += 1
-    print_setup(ws, False, r, 7, None)
+    print_setup(ws, False, r, 7, None, numbered=False)  # a cover carries no page number

@@ -210,8 +210,10 @@ def row_height(lines: int, size: float = 11, minimum: float = 18) -> float:
     return max(minimum, round(lines * size * 1.35 + 4, 1))
 
 
-def print_setup(ws, landscape: bool, last_row: int, last_col: int, repeat: tuple[int, int] | None) -> None:
-    """A4, fit to one page wide, centred, header rows on every page, page numbers in the footer."""
+def print_setup(ws, landscape: bool, last_row: int, last_col: int, repeat: tuple[int, int] | None,
+                numbered: bool = True) -> None:
+    """A4, fit to one page wide, centred, header rows on every page, page numbers in the footer (not on a cover:
+    numbered=False)."""
     ws.set_paper(9)
     ws.set_landscape() if landscape else ws.set_portrait()
     ws.fit_to_pages(1, 0)
@@ -220,4 +222,5 @@ def print_setup(ws, landscape: bool, last_row: int, last_col: int, repeat: tuple
     ws.print_area(0, 0, last_row, last_col)
     if repeat is not None:
         ws.repeat_rows(*repeat)
-    ws.set_footer("&C第 &P 页，共 &N 页")
+    if numbered:
+        ws.set_footer("&C第 &P 页，共 &N 页")

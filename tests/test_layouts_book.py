@@ -207,3 +207,9 @@ def test_target_table_cells_keep_wrapped_lines_off_the_borders():
     for tbl in tables():
         margins = tbl.find("w:tblPr/w:tblCellMar", NS)
         assert all(int(margins.find(f"w:{side}", NS).get(w("w"))) >= 28 for side in ("top", "bottom", "left", "right"))
+
+
+def test_the_excel_cover_has_no_page_number_and_the_tables_do():
+    wb = workbook()
+    assert not wb["封面"].oddFooter.center.text
+    assert wb["1.高标准农田建设项目"].oddFooter.center.text == "第 &P 页，共 &N 页"
