@@ -127,15 +127,21 @@ def _indicator_block(g: Grid, form: FormData, prior: bool) -> None:
     g.add(GCell("绩效指标", LABEL, rowspan=len(form.indicators) + 1), *(GCell(h, HEAD) for h in heads))
     rows = list(form.indicators)
     for i, ind in enumerate(rows):
-        cells = []
-        if i == 0 or rows[i - 1].level1 != ind.level1:
-            cells.append(GCell(ind.level1, TEXT, rowspan=_run(rows, i, lambda x: x.level1)))
-        if i == 0 or (rows[i - 1].level1, rows[i - 1].level2) != (ind.level1, ind.level2):
-            cells.append(GCell(ind.level2, TEXT, rowspan=_run(rows, i, lambda x: (x.level1, x.level2))))
+        cells = _levels(rows, i)
         cells += [GCell(ind.name, LEFT), GCell(ind.target)]
         cells += [GCell(ind.prior), GCell(ind.actual)] if prior else [GCell(ind.actual)]
         cells.append(GCell(ind.reason, LEFT))
         g.add(*cells)
+
+
+def _levels(rows: Sequence, i: int) -> list[GCell]:
+    """Row i's 一级 and 二级 cells where a run of equal ones starts (merged down over the run), else none."""
+    cells = []
+    if i == 0 or rows[i - 1].level1 != rows[i].level1:
+        cells.append(GCell(rows[i].level1, TEXT, rowspan=_run(rows, i, lambda x: x.level1)))
+    if i == 0 or (rows[i - 1].level1, rows[i - 1].level2) != (rows[i].level1, rows[i].level2):
+        cells.append(GCell(rows[i].level2, TEXT, rowspan=_run(rows, i, lambda x: (x.level1, x.level2))))
+    return cells
 
 
 def _run(rows: Sequence, start: int, key) -> int:
@@ -172,11 +178,7 @@ def system_grid(title: str, actual_heads: Sequence[str], lines: Sequence[SystemL
                                       "指标说明", "自评得分")))
     rows = list(lines)
     for i, ln in enumerate(rows):
-        cells = []
-        if i == 0 or rows[i - 1].level1 != ln.level1:
-            cells.append(GCell(ln.level1, TEXT, rowspan=_run(rows, i, lambda x: x.level1)))
-        if i == 0 or (rows[i - 1].level1, rows[i - 1].level2) != (ln.level1, ln.level2):
-            cells.append(GCell(ln.level2, TEXT, rowspan=_run(rows, i, lambda x: (x.level1, x.level2))))
+        cells = _levels(rows, i)
         cells += [GCell(ln.name, LEFT), GCell(ln.standard, LEFT), *(GCell(a, LEFT) for a in ln.actuals),
                   GCell(ln.rule, LEFT), GCell(ln.points.text, value=ln.points.value, num_format=fmt),
                   GCell(ln.note, LEFT), GCell(ln.score.text, value=ln.score.value, num_format=fmt)]
