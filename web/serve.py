@@ -28,8 +28,9 @@ def default_threads() -> int:
 
 
 def default_workers() -> int:
-    """Processes: one per core, so that builds for several clerks use every core."""
-    return os.cpu_count() or 1
+    """Processes: one per core, so that builds for several clerks use every core; at most 4 by default (each
+    keeps its own LibreOffice for previews, about 150 MB; an office with more clerks and cores says --workers)."""
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 # waitress's I/O thread (reading requests, flushing responses) needs the interpreter lock for moments; with Python's
@@ -57,7 +58,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: the whole network)")
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--threads", type=int, default=default_threads(), help="threads per process")
-    parser.add_argument("--workers", type=int, default=default_workers(), help="processes (default: one per core)")
+    parser.add_argument("--workers", type=int, default=default_workers(),
+                        help="processes (default: one per core, at most 4)")
     args = parser.parse_args(argv)
     app = create_app()
     _require_users(app)
