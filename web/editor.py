@@ -132,10 +132,11 @@ def render_editor(name: str, path: Path, current: SpecFile, tab: str, message: s
         spec, tab = None, "yaml"
         message = (message or "") + f"此文件目前不是有效的 YAML（{e}），只能在 YAML 页修改。"
     report = _checked(path, current)
+    sections = SECTIONS
     if report.kind is not None and report.kind.name != "batch":
-        # the tabs are the sections of a notice batch; other kinds (表册, 预算) are edited as text
-        spec, tab = None, "yaml"
-        message = (message or "") + f"这是“{report.kind.label}”类文件，分页表单只适用于资金下达通知批次，请在 YAML 页修改。"
+        # the tabs are the sections of a notice batch; other kinds (表册, 预算, 自评报告) are edited as text
+        spec, tab, sections = None, "yaml", {"yaml": SECTIONS["yaml"]}
+        message = (message or "") + f"这是“{report.kind.label}”类文件，在下面的 YAML 中修改（写法见 docs 中该类文件的说明）。"
     derived = report.derived if spec is not None else None
     batch = derived.batch if derived else (_loaded(path, current.text)[0] if spec else None)
     fields = batch_fields(spec, tab) if spec else []
@@ -158,7 +159,7 @@ def render_editor(name: str, path: Path, current: SpecFile, tab: str, message: s
             groups.setdefault(f.group, []).append(f)
     layouts = sorted(p.stem for p in Path(current_app.config["LAYOUT_ROOT"]).glob("*.yaml"))
     return render_template(
-        "editor.html", name=name, tab=tab, sections=SECTIONS, counts=counts, version=current.version,
+        "editor.html", name=name, tab=tab, sections=sections, counts=counts, version=current.version,
         yaml=typed.get("yaml", current.text), report=report, message=message, conflict=conflict,
         typed=typed, input_errors=input_errors, groups=groups, marks=by_target,
         item_ops=item_controls([f for f in fields if f.section == tab and not (  # attachments move on 通知
