@@ -79,6 +79,17 @@ def test_download_zip_holds_documents(clerk):
     assert any(n.endswith(".docx") for n in names) and any(n.endswith(".xlsx") for n in names)
 
 
+def test_a_download_with_errors_returns_to_the_editor_and_history_links_to_it(clerk, spec_root):
+    path = spec_root / "examples" / "mini.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("printer:", "printr:"), encoding="utf-8")
+    resp = clerk.post("/spec/examples/mini.yaml/download")
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "有错误，未生成" in page
+    assert 'id="editor-form"' in page and "printr" in page  # the tabbed editor, with the problem shown
+    history = clerk.get("/spec/examples/mini.yaml/history").get_data(as_text=True)
+    assert 'href="/batch/examples/mini.yaml/edit">返回编辑' in history
+
+
 def test_unit_level_advance_and_inherited_hint(clerk, spec_root):
     page = clerk.get("/spec/examples/xinjiang-2024-24.yaml").get_data(as_text=True)
     assert "已提前下达" in page and 'name="alloc-0-advance" value="1245"' in page

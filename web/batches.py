@@ -82,8 +82,10 @@ def download(name: str):
     """The batch's documents as one zip, or the edit page with the problems."""
     path = resolve_batch(spec_root(), name)
     report, files = render_spec(path)
-    if not report.ok:
-        return show_spec(name, path, _read(spec_store(), path), "有错误，未生成。"), 422
+    if not report.ok:  # back to the editor the button is on, with the problems at their fields
+        from .editor import render_editor
+
+        return render_editor(name, path, _read(spec_store(), path), "notice", "有错误，未生成。"), 422
     return send_file(io.BytesIO(zip_bytes(files)), mimetype="application/zip", as_attachment=True,
                      download_name=f"{path.stem}.zip")
 
@@ -124,7 +126,8 @@ def history(name: str):
     versions = store.history(path, page * size, size + 1)
     return render_template("history.html", name=name, versions=versions[:size], page=page,
                            more=len(versions) > size, current=_read(store, path).version,
-                           restore_url=url_for("batches.restore", name=name))
+                           restore_url=url_for("batches.restore", name=name),
+                           back_url=url_for("editor.edit", name=name))
 
 
 @bp.post("/spec/<path:name>/restore")
