@@ -207,6 +207,9 @@ def next_batch_text(text: str, change: NextBatch, old_path: Path | None = None, 
     spec = SpecText(text)
     if spec.root is None:
         raise NewBatchError("原批次文件是空的")
+    kind = spec.get(("kind",))
+    if kind not in (None, "", "batch"):
+        raise NewBatchError(f"只有资金下达通知批次可以复制为下一批；所选文件是 kind: {str(kind)[:30]}")
     old_year = spec.get(("notice", "year"))
     year = change.year or (int(old_year) if old_year and old_year.isdigit() else None)
     if change.seq <= 0:

@@ -136,3 +136,11 @@ def test_copy_into_another_folder_rewrites_profile_and_registry_paths():
     text = next_batch_text(spec.read_text(encoding="utf-8"), NextBatch(seq=5, keep_amounts=True), spec, deeper)
     assert "profile: ../../profiles/demo-profile.yaml" in text
     assert check_spec(deeper, text).errors == []
+
+
+def test_only_a_notice_batch_is_copied_as_the_next_batch():
+    from generator.spec_new import NewBatchError, NextBatch, next_batch_text
+
+    book = (ROOT / "specs" / "examples" / "agri-dept-2025-book.yaml").read_text(encoding="utf-8")
+    with pytest.raises(NewBatchError, match="只有资金下达通知批次可以复制为下一批；所选文件是 kind: book"):
+        next_batch_text(book, NextBatch(9, None, "", ""))

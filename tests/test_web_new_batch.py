@@ -167,3 +167,10 @@ def test_preview_of_a_batch_with_errors_says_why(clerk, spec_root):
     assert resp.status_code == 422 and "改正后才能预览和生成" in resp.get_data(as_text=True)
     assert clerk.post("/preview/examples/demo-2025.yaml/zip").status_code == 422
     assert clerk.get("/preview/examples/demo-2025.yaml/file/0").status_code == 404
+
+
+def test_only_notice_batches_are_offered_for_copying(clerk):
+    html = clerk.get("/new").get_data(as_text=True)
+    assert 'value="examples/heilongjiang-2023-256.yaml"' in html
+    for other in ("agri-dept-2025-book", "haigang-health-budget-2025", "xinjiang-selfeval-2023"):
+        assert f'value="examples/{other}.yaml"' not in html, other
