@@ -46,11 +46,12 @@ def spec_kind(path: Path) -> str:
 
 
 def find_specs(paths: list[Path]) -> tuple[list[Path], list[Path]]:
-    """Batch specs among the paths (folders searched recursively; profiles and registries skipped)."""
+    """Batch specs among the paths (folders searched recursively, hidden ones such as .git not entered;
+    profiles, registries, layouts and included parts skipped)."""
     found, missing = [], []
     for path in paths:
         if path.is_dir():
-            for candidate in sorted([*path.rglob("*.yaml"), *path.rglob("*.yml")]):
+            for candidate in yaml_files(path):
                 if spec_kind(candidate) not in SHARED_KINDS:
                     found.append(candidate)
         elif path.is_file():
@@ -58,6 +59,15 @@ def find_specs(paths: list[Path]) -> tuple[list[Path], list[Path]]:
         else:
             missing.append(path)
     return found, missing
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    """Every .yaml/.yml file under a folder, sorted; hidden folders and files (.git, .DS_Store …) left out."""
+    out = []
+    for top, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        out += [Path(top) / n for n in names if n.endswith((".yaml", ".yml")) and not n.startswith(".")]
+    return sorted(out)
 
 
 def inputs_digest(inputs: dict[str, str]) -> str:

@@ -112,3 +112,13 @@ def test_a_changed_layout_or_referenced_batch_rebuilds_what_read_it(tmp_path):
     layout.unlink()  # a file the build read is gone: rebuilt, and the build says why it fails
     _, text = run(specs / "book.yaml", out)
     assert "未改动" not in text and "✗ " in text and "dept-output.yaml" in text
+
+
+def test_hidden_folders_and_files_are_not_searched(tmp_path):
+    (tmp_path / ".git" / "objects").mkdir(parents=True)
+    (tmp_path / ".git" / "objects" / "x.yaml").write_text("notice: {}\n", encoding="utf-8")
+    (tmp_path / ".old.yaml").write_text("notice: {}\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.yml").write_text("notice: {}\n", encoding="utf-8")
+    (tmp_path / "a.yaml").write_text("notice: {}\n", encoding="utf-8")
+    assert find_specs([tmp_path]) == ([tmp_path / "a.yaml", tmp_path / "sub" / "b.yml"], [])

@@ -7,7 +7,6 @@ clerk through the store. Nothing here parses YAML or adds money up.
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import time
@@ -16,7 +15,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from generator.bulk import spec_kind
+from generator.bulk import spec_kind, yaml_files
 from generator.errors import GeneratorError
 from generator.import_amounts import import_amounts, project_defs, table_columns
 from generator.import_xlsx import read_sheet
@@ -54,7 +53,7 @@ def index():
 def page(status: int = 200, **values):
     """The new-batch page with choices from the spec root and the clerk's values kept."""
     root = spec_root()
-    files = _yaml_files(root)
+    files = yaml_files(root)
     kinds = {p: spec_kind(p) for p in files}
     batches = [relative_name(root, p) for p in files if kinds[p] == "batch"]  # a book or report is no 下一批
     profiles = [relative_name(root, p) for p in files if kinds[p] == "profile"]
@@ -62,15 +61,6 @@ def page(status: int = 200, **values):
     form = request.form if request.method == "POST" else request.args
     return render_template("new_batch.html", batches=batches, profiles=profiles, registries=registries,
                            form=form, **values), status
-
-
-def _yaml_files(root: Path) -> list[Path]:
-    """Every .yaml/.yml file under the spec root, sorted; hidden folders (.git) are not walked."""
-    out = []
-    for top, dirs, names in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        out += [Path(top) / n for n in names if n.endswith((".yaml", ".yml")) and not n.startswith(".")]
-    return sorted(out)
 
 
 @bp.post("/new/form")
