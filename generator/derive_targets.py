@@ -9,7 +9,7 @@ from .derive_notice import fund_name
 from .errors import Problem
 from .figures import figure_functions, unit_slots
 from .indicators import level1_of
-from .model import Batch, CellFormat, HeaderCell, Indicator, Layout, TargetTable, TitleLine, Unit
+from .model import Batch, CellFormat, HeaderCell, Indicator, Layout, TargetTable, TitledLines, TitleLine, Unit
 from .money import ZERO, format_compact
 from .numformat import format_number, parse_number
 from .sums import Sums
@@ -50,7 +50,7 @@ class IndicatorRow:
 
 
 @dataclass
-class TargetView:
+class TargetView(TitledLines):
     """One target table: header values, amount, and indicator rows grouped for vertical merges."""
 
     table: TargetTable
@@ -81,16 +81,6 @@ class TargetView:
     def header_rows(self) -> list[list[HeaderCell]]:
         """The header block as printed for this table: the layout's rows less the omitted optional ones."""
         return self.shown_rows if self.omitted else self.layout.header
-
-    @property
-    def title_lines(self) -> list[str]:
-        """Every title line."""
-        return self.titles or [self.title]
-
-    @property
-    def subtitle_lines(self) -> list[TitleLine]:
-        """Every sub-title line."""
-        return self.subtitles or ([TitleLine.centred(self.subtitle)] if self.subtitle else [])
 
     @property
     def weight_sum(self) -> Decimal:

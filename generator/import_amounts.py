@@ -15,7 +15,7 @@ from .import_xlsx import ColumnMatch, RowMatch, Sheet
 from .model import Project, Registry, Unit
 from .money import ZERO
 from .spec_new import Amounts
-from .sums import Figures
+from .sums import Figures, roll_up
 
 OWN_LEAF_NAMES = ("市直", "本级", "市本级", "县直")
 
@@ -226,22 +226,7 @@ def _amounts(registry: Registry, leaves: dict[str, Figures], sheet: Sheet) -> li
 
 def _compare(sheet: Sheet, registry: Registry, leaves: dict[str, Figures], reader: _RowReader) -> list[Mismatch]:
     """Every stated cell against the value the imported leaves give for its row."""
-    subtree: dict[str, Figures] = {}
-
-    def visit(node: Unit) -> Figures:
-        fig = Figures()
-        if node.id in leaves:
-            fig.add(leaves[node.id])
-        for child in node.children:
-            fig.add(visit(child))
-        subtree[node.id] = fig
-        return fig
-
-    total, groups = Figures(), defaultdict(Figures)
-    for root in registry.roots:
-        fig = visit(root)
-        total.add(fig)
-        groups[root.group].add(fig)
+    subtree, groups, total = roll_up(registry, leaves)
     out = []
     for row in sheet.rows:
         fig = {"total": total, "group": groups.get(row.group), "unit": subtree.get(row.unit or "")}.get(row.kind)

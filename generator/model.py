@@ -407,8 +407,28 @@ class GridColumn:
     merge: bool = False  # equal consecutive values merge vertically (always so for l1, l2)
 
 
+class TitledLines:
+    """The printed title and sub-title lines of a layout or a filled table: its `titles`/`subtitles` lists, or
+    else its single `title`/`subtitle`."""
+
+    title: str
+    titles: list[str]
+    subtitle: str | None
+    subtitles: list[TitleLine]
+
+    @property
+    def title_lines(self) -> list[str]:
+        """Every title line."""
+        return self.titles or [self.title]
+
+    @property
+    def subtitle_lines(self) -> list[TitleLine]:
+        """Every sub-title line."""
+        return self.subtitles or ([TitleLine.centred(self.subtitle)] if self.subtitle else [])
+
+
 @dataclass
-class Layout:
+class Layout(TitledLines):
     """A variant of 绩效目标表: header block and indicator columns, loaded from templates/layouts."""
 
     name: str
@@ -432,16 +452,6 @@ class Layout:
     title_locs: list[Loc] = field(default_factory=list)
     # (omitted header rows, id of header) → the rows printed: built once, shared by the tables that omit them
     shown: dict = field(default_factory=dict, repr=False, compare=False)
-
-    @property
-    def title_lines(self) -> list[str]:
-        """Every title line."""
-        return self.titles or [self.title]
-
-    @property
-    def subtitle_lines(self) -> list[TitleLine]:
-        """Every sub-title line."""
-        return self.subtitles or ([TitleLine.centred(self.subtitle)] if self.subtitle else [])
 
     @property
     def grid_columns(self) -> list[GridColumn]:

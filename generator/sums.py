@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .model import Allocation, Attachment, Batch, Unit
+from .model import Allocation, Attachment, Batch, Registry, Unit
 from .money import ZERO
 
 MEASURE_KEYS = ("due", "advance", "this", "perf")
@@ -96,6 +96,11 @@ class Sums:
 def derive_sums(batch: Batch) -> Sums:
     """Add allocations up the registry hierarchy, once."""
     leaf = {a.unit: leaf_figures(a, batch) for a in batch.allocations if a.unit in batch.registry.by_id}
+    return Sums(leaf, *roll_up(batch.registry, leaf))
+
+
+def roll_up(registry: Registry, leaf: dict[str, Figures]) -> tuple[dict[str, Figures], dict[str, Figures], Figures]:
+    """From the leaves' figures: every unit's (its own and its subtree's), every group's, and the total."""
     unit: dict[str, Figures] = {}
 
     def visit(node: Unit) -> Figures:
@@ -108,12 +113,12 @@ def derive_sums(batch: Batch) -> Sums:
         return fig
 
     total, group = Figures(), defaultdict(Figures)
-    for root in batch.registry.roots:
+    for root in registry.roots:
         fig = visit(root)
         total.add(fig)
         if root.group:
             group[root.group].add(fig)
-    return Sums(leaf, unit, dict(group), total)
+    return unit, dict(group), total
 
 
 @dataclass
