@@ -29,6 +29,7 @@ from .ooxml import (
     CELL_LEFT,
     CELL_TOTAL_FIGURE,
     CELL_TOTAL_LEFT,
+    JOIN,
     TARGET_TITLE,
     TEXT_WIDTH,
     TEXT_WIDTH_LANDSCAPE,
@@ -109,7 +110,8 @@ def _is_text_column(table: BudgetTable, col: int) -> bool:
 def table_pieces(table: BudgetTable, styles: TableStyles, widths: list[int], size: int) -> Iterator[str]:
     """One table with its title, title block and note."""
     yield f'<w:p><w:pPr><w:pStyle w:val="{TARGET_TITLE}"/></w:pPr>{text_runs(table.title)}</w:p>'
-    yield _title_block(table, styles, sum(widths), size)
+    block = _title_block(table, styles, sum(widths), size)
+    yield block + (JOIN if block else "")  # not merged with the table below: its header rows repeat on each page
     head = styled_p(styles(CELL_HEAD, size))
     out = [table_open(widths, 57, styles.borders)]
     for placed in place(table.header, len(widths)):

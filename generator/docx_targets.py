@@ -25,6 +25,7 @@ from .ooxml import (
     CELL_FIGURE,
     CELL_HEAD,
     CELL_JUSTIFY,
+    JOIN,
     TARGET_SUBTITLE,
     TARGET_TITLE,
     TEXT_WIDTH,
@@ -43,9 +44,6 @@ SLACK = 1.05  # a label exactly as wide as its cell still wraps in LibreOffice
 MARGINS = (57, 28)  # cell margins: 1 mm, or 0.5 mm when the layout's widths do not fit even at 小五
 ROW_HEIGHT = 1.8  # minimum row height in em: forms read better with air above and below
 VERTICAL = 28  # top and bottom cell margins, twips (0.5 mm): wrapped lines keep off the borders
-# Between the header block's table and the grid's: a paragraph 1 twip high, so the two read as one table.
-JOIN = ('<w:p><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="1" w:lineRule="exact"/>'
-        '<w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>')
 CENTRED_ROLES = {"label", "l1", "l2", "value", "basis", "prev", "weight", "rule", "evidence"}
 
 

@@ -23,6 +23,7 @@ from .ooxml import (
     CELL_TOTAL_LEFT,
     FANGSONG,
     HEITI,
+    JOIN,
     SONGTI,
     TABLE_UNIT,
     TARGET_SUBTITLE,
@@ -46,10 +47,6 @@ TITLE_SIZE = 36  # 小二 title
 TITLE_CHARS, TITLE_CHARS_LANDSCAPE = 23, 33  # 小二 characters a title line holds in portrait and landscape
 MARGIN = 57  # 1 mm cell margins left and right
 VERTICAL = 28  # 0.5 mm above and below: wrapped text keeps off the borders
-# Between a header block's table and the grid's: a paragraph 1 twip high, kept with the grid, so the two
-# read as one table and stay on one page.
-JOIN = ('<w:p><w:pPr><w:keepNext/><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="1" '
-        'w:lineRule="exact"/><w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>')
 
 _STYLE = {HEAD: CELL_HEAD, LABEL: CELL, LEFT: CELL_LEFT, NUMBER: CELL_FIGURE, TOTAL: CELL_TOTAL,
           TOTAL_NUMBER: CELL_TOTAL_FIGURE, SUBTOTAL: CELL_TOTAL_LEFT}

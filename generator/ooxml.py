@@ -176,6 +176,12 @@ def row(cells: str, header: bool = False, cant_split: bool = True, height: int |
     return f"<w:tr><w:trPr>{''.join(props)}</w:trPr>{cells}</w:tr>"
 
 
+# Between two tables that must not merge (Word and LibreOffice join adjacent tables into one, and a header row
+# repeats only at the top of its own table): a paragraph 1 twip high, kept with the table after it.
+JOIN = ('<w:p><w:pPr><w:keepNext/><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="1" '
+        'w:lineRule="exact"/><w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>')
+
+
 def table_open(widths: list[int], margin: int = 57, borders: str = BORDERS, align: str = "center",
                vertical: int = 0) -> str:
     """The start of a fixed-layout w:tbl (properties and grid): these column widths and left/right cell

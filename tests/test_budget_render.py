@@ -262,3 +262,21 @@ def test_procurement_xlsx(files):
     assert total[7:9] == [8700.60, 8700.60] and total[14] == 8635.87
     assert next(r for r in values if r[0] and str(r[0]).endswith("本级小计"))[7] == 8665.06
     assert check_formulas(ws_f, ws_v) > 15
+
+
+def test_header_rows_open_their_own_table_so_they_repeat_on_every_page(files):
+    """Word and LibreOffice join adjacent tables; the borderless 单位/年度 row above a table must stay a table of its
+    own, or the table's header rows are no longer its first rows and do not repeat where it breaks."""
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    body = docx_part(files[f"{PREFIX}部门预算公开表.docx"]).find(f"{w}body")
+    tables = 0
+    for el in body:
+        if el.tag != f"{w}tbl":
+            continue
+        rows = el.findall(f"{w}tr")
+        heads = [r.find(f"{w}trPr/{w}tblHeader") is not None for r in rows]
+        if any(heads):
+            tables += 1
+            assert heads[0] and heads == sorted(heads, reverse=True)  # a prefix of the table's rows
+            assert el.getprevious() is not None and el.getprevious().tag == f"{w}p"  # not joined to a table above
+    assert tables >= 9
