@@ -17,7 +17,7 @@ from .budget_model import FISCAL, SOURCES, THREE_PUBLIC, Budget, Line, Money, Pr
 from .derive_targets import TargetView, fill_target
 from .errors import Problem
 from .model import TargetTable, Unit
-from .money import ZERO
+from .money import ZERO, rounded
 
 
 def total(values: Iterable[Decimal | None]) -> Decimal | None:
@@ -232,4 +232,4 @@ def _purchase_groups(purchases: list[Purchase]) -> list[PurchaseGroup]:
 
 def unit_price(p: Purchase) -> Decimal:
     """单价 = 金额 ÷ 数量, to 0.01 万元 as printed (the amount is the input; the price is derived)."""
-    return (p.amount.value / p.quantity).quantize(Decimal("0.01"))
+    return rounded(p.amount.value / p.quantity)

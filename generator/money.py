@@ -13,9 +13,14 @@ def decimals_of(value: Decimal) -> int:
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
+def rounded(value: Decimal, decimals: int = 2) -> Decimal:
+    """The value to `decimals` places, half up (2.345 → 2.35), the one rounding money uses."""
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def format_amount(value: Decimal, decimals: int = 2, thousands: bool = True) -> str:
     """13950 → "13,950.00"; -52 with 0 decimals → "-52"."""
-    q = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    q = rounded(value, decimals)
     return f"{q:,.{decimals}f}" if thousands else f"{q:.{decimals}f}"
 
 

@@ -268,3 +268,15 @@ def test_plan_figures_follow_the_amount_rules(bad, says):
     text, problems = typed([("plan: [null, 1.50, 3.50, 5.00]", f"plan: [null, {bad}, 3.50, 5.00]")])
     errors = [p for p in problems if p.severity == "error" and says in p.message]
     assert errors and errors[0].loc.line == line_of(text, f"plan: [null, {bad}, 3.50, 5.00]"), problems
+
+
+def test_unit_price_rounds_half_up_like_every_other_amount():
+    from decimal import Decimal
+
+    from generator.budget_derive import unit_price
+    from generator.budget_model import Money, Purchase
+    from generator.model import Loc
+
+    loc = Loc("x.yaml", 1, 1, "procurement[0]")
+    line = Purchase("单位", "项目", None, "品目", "A", "台", Decimal(2), Money(Decimal("0.25"), loc), None, loc)
+    assert unit_price(line) == Decimal("0.13")  # 0.125 → 0.13, not the banker's 0.12
