@@ -8,10 +8,11 @@ computed from other figures uses their rounded values, so what is printed adds u
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from .evaluation_model import EXECUTION_POINTS, GRADES, Actual, Indicator
 from .evaluation_values import same_text, text_direction
+from .money import rounded
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
@@ -19,11 +20,6 @@ MET, NOT_MET = Decimal("100.00"), Decimal("0.00")  # 完成率 of a text target 
 RATE_DECIMALS = 2
 SHORTFALL_BELOW = HUNDRED  # 完成率 below this needs 未完成原因
 OVERSHOOT_FROM = Decimal(130)  # 完成率 from this on is listed under 完成率超出30%及以上指标, with 超出原因
-
-
-def rounded(value: Decimal, places: int) -> Decimal:
-    """Half-up rounding to `places` decimals (81.485 → 81.49, never 81.48)."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def percent(part: Decimal, whole: Decimal) -> Decimal | None:
